@@ -1,0 +1,1 @@
+//! The call-flow engine: calls, dialogs, transactions, PRACK pairing and transfer outcomes.

@@ -1,0 +1,1 @@
+//! Reports: the call-flow JSON, the call table, the ladder diagram and statistics.

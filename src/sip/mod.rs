@@ -1,0 +1,1 @@
+//! The SIP message parser: zero-copy views over a message's bytes.
