@@ -1,0 +1,145 @@
+//! Small shared strings.
+//!
+//! Method names, reason phrases, Via sent-by hosts and User-Agent strings repeat across
+//! thousands of messages. An [`Atom`] is a reference-counted string so that storing one per
+//! message costs a pointer copy, not an allocation; the [`Interner`] hands out the same
+//! `Atom` for equal strings. Its table is capped: hostile input full of unique strings
+//! only costs one allocation per string, never an ever-growing table.
+
+use std::borrow::Borrow;
+use std::fmt;
+use std::ops::Deref;
+use std::sync::Arc;
+
+use rustc_hash::FxHashSet;
+use serde::{Serialize, Serializer};
+
+/// An immutable shared string (serialised as a JSON string).
+#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Atom(Arc<str>);
+
+impl Atom {
+    /// A new atom that is not interned.
+    pub fn new(s: &str) -> Self {
+        Atom(Arc::from(s))
+    }
+    /// The string.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl Deref for Atom {
+    type Target = str;
+    fn deref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl Borrow<str> for Atom {
+    fn borrow(&self) -> &str {
+        &self.0
+    }
+}
+
+impl From<&str> for Atom {
+    fn from(s: &str) -> Self {
+        Atom::new(s)
+    }
+}
+
+impl fmt::Display for Atom {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl fmt::Debug for Atom {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(&*self.0, f)
+    }
+}
+
+impl Serialize for Atom {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.0)
+    }
+}
+
+/// Hands out one shared [`Atom`] per distinct string, up to a cap.
+#[derive(Debug)]
+pub struct Interner {
+    set: FxHashSet<Atom>,
+    cap: usize,
+}
+
+/// Default number of distinct strings kept (enough for every method, phrase, host and
+/// User-Agent of a large capture; beyond it atoms are still correct, just not shared).
+pub const DEFAULT_INTERN_CAP: usize = 65_536;
+
+/// Longest string worth interning; longer ones are rare and unlikely to repeat.
+const MAX_INTERNED_LEN: usize = 256;
+
+impl Default for Interner {
+    fn default() -> Self {
+        Interner::with_cap(DEFAULT_INTERN_CAP)
+    }
+}
+
+impl Interner {
+    /// An interner that keeps at most `cap` distinct strings.
+    pub fn with_cap(cap: usize) -> Self {
+        Interner { set: FxHashSet::default(), cap }
+    }
+
+    /// The shared atom for `s` (allocates only the first time `s` is seen, or when the
+    /// table is full).
+    pub fn intern(&mut self, s: &str) -> Atom {
+        if let Some(a) = self.set.get(s) {
+            return a.clone();
+        }
+        let a = Atom::new(s);
+        if self.set.len() < self.cap && s.len() <= MAX_INTERNED_LEN {
+            self.set.insert(a.clone());
+        }
+        a
+    }
+
+    /// Number of strings currently shared.
+    pub fn len(&self) -> usize {
+        self.set.len()
+    }
+
+    /// True when nothing has been interned.
+    pub fn is_empty(&self) -> bool {
+        self.set.is_empty()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn equal_strings_share_one_allocation() {
+        let mut i = Interner::default();
+        let a = i.intern("INVITE");
+        let b = i.intern("INVITE");
+        assert!(Arc::ptr_eq(&a.0, &b.0));
+        assert_eq!(i.len(), 1);
+    }
+
+    #[test]
+    fn cap_bounds_the_table_but_atoms_stay_correct() {
+        let mut i = Interner::with_cap(2);
+        for s in ["a", "b", "c", "d"] {
+            assert_eq!(i.intern(s).as_str(), s);
+        }
+        assert_eq!(i.len(), 2);
+    }
+
+    #[test]
+    fn serialises_as_a_string() {
+        assert_eq!(serde_json::to_string(&Atom::new("OK")).unwrap(), "\"OK\"");
+    }
+}
