@@ -45,10 +45,11 @@ impl fmt::Display for CaptureError {
             CaptureError::Io { name, error } if error.kind() == io::ErrorKind::NotFound => {
                 write!(f, "cannot open {name}: no such file; check the path")
             }
-            CaptureError::Io { name, error }
-                if error.kind() == io::ErrorKind::PermissionDenied =>
-            {
-                write!(f, "cannot open {name}: permission denied; check the file's permissions")
+            CaptureError::Io { name, error } if error.kind() == io::ErrorKind::PermissionDenied => {
+                write!(
+                    f,
+                    "cannot open {name}: permission denied; check the file's permissions"
+                )
             }
             CaptureError::Io { name, error } => write!(f, "cannot read {name}: {error}"),
             CaptureError::Empty { name } => {

@@ -56,7 +56,10 @@ impl FileReader {
         input.ensure(4);
         let head = input.data()[..input.data().len().min(4)].to_vec();
         if let Some(e) = input.take_error() {
-            return Err(CaptureError::Io { name: input.name().to_string(), error: e });
+            return Err(CaptureError::Io {
+                name: input.name().to_string(),
+                error: e,
+            });
         }
         let format = match head.as_slice() {
             [0xd4, 0xc3, 0xb2, 0xa1]
@@ -66,10 +69,15 @@ impl FileReader {
             | [0x34, 0xcd, 0xb2, 0xa1] => Format::Pcap(super::pcap::read_header(&mut input)?),
             h if h == SHB_MAGIC => Format::PcapNg(PcapNgState::default()),
             _ if head.is_empty() => {
-                return Err(CaptureError::Empty { name: input.name().to_string() });
+                return Err(CaptureError::Empty {
+                    name: input.name().to_string(),
+                });
             }
             _ => {
-                return Err(CaptureError::NotACapture { name: input.name().to_string(), head });
+                return Err(CaptureError::NotACapture {
+                    name: input.name().to_string(),
+                    head,
+                });
             }
         };
         let mut reader = FileReader {
@@ -109,10 +117,23 @@ impl FileReader {
             Format::PcapNg(s) => s.next(&mut self.input),
         };
         match step {
-            Step::Packet { offset, len, total, time, link, orig_len } => {
+            Step::Packet {
+                offset,
+                len,
+                total,
+                time,
+                link,
+                orig_len,
+            } => {
                 self.pending = total;
                 self.packets += 1;
-                self.current = Some(Current { offset, len, time, link, orig_len });
+                self.current = Some(Current {
+                    offset,
+                    len,
+                    time,
+                    link,
+                    orig_len,
+                });
                 return true;
             }
             Step::End => {}
@@ -136,7 +157,8 @@ impl FileReader {
             }
         }
         if let Some(e) = self.input.take_error() {
-            self.warnings.push(format!("{}: read error: {e}", self.name()));
+            self.warnings
+                .push(format!("{}: read error: {e}", self.name()));
         }
         self.done = true;
         false

@@ -34,7 +34,10 @@ impl Input {
             return Input::from_reader("<stdin>".into(), Box::new(io::stdin()));
         }
         let name = path.display().to_string();
-        let file = File::open(path).map_err(|error| CaptureError::Io { name: name.clone(), error })?;
+        let file = File::open(path).map_err(|error| CaptureError::Io {
+            name: name.clone(),
+            error,
+        })?;
         Input::from_reader(name, Box::new(file))
     }
 

@@ -20,17 +20,28 @@ impl Capture {
         if paths.is_empty() {
             return Err(CaptureError::NoInput);
         }
-        if paths.iter().filter(|p| p.as_ref().as_os_str() == "-").count() > 1 {
+        if paths
+            .iter()
+            .filter(|p| p.as_ref().as_os_str() == "-")
+            .count()
+            > 1
+        {
             return Err(CaptureError::StdinTwice);
         }
-        let sources =
-            paths.iter().map(|p| FileReader::open(p.as_ref())).collect::<Result<Vec<_>, _>>()?;
+        let sources = paths
+            .iter()
+            .map(|p| FileReader::open(p.as_ref()))
+            .collect::<Result<Vec<_>, _>>()?;
         Ok(Capture::from_readers(sources))
     }
 
     /// Merges readers that are already open.
     pub fn from_readers(sources: Vec<FileReader>) -> Capture {
-        Capture { sources, last: None, number: 0 }
+        Capture {
+            sources,
+            last: None,
+            number: 0,
+        }
     }
 
     /// The next frame in timestamp order (ties go to the input named first; frames of one
@@ -61,7 +72,10 @@ impl Capture {
 
     /// Warnings of every input (truncated or corrupt files), in input order.
     pub fn warnings(&self) -> Vec<String> {
-        self.sources.iter().flat_map(|s| s.warnings().iter().cloned()).collect()
+        self.sources
+            .iter()
+            .flat_map(|s| s.warnings().iter().cloned())
+            .collect()
     }
 
     /// Frames handed out so far.

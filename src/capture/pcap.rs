@@ -7,7 +7,8 @@ use super::input::Input;
 use super::{CaptureError, LinkType, MAX_RECORD_LEN};
 use crate::meta::Timestamp;
 
-type FrameParser = fn(&[u8]) -> pcap_parser::nom::IResult<&[u8], LegacyPcapBlock<'_>, PcapError<&[u8]>>;
+type FrameParser =
+    fn(&[u8]) -> pcap_parser::nom::IResult<&[u8], LegacyPcapBlock<'_>, PcapError<&[u8]>>;
 
 /// What the file header says about every record that follows.
 pub(crate) struct PcapFormat {

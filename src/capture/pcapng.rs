@@ -56,7 +56,9 @@ impl PcapNgState {
                 u32::from_le_bytes([d[4], d[5], d[6], d[7]])
             } as usize;
             if !(12..=MAX_RECORD_LEN).contains(&len) || len % 4 != 0 {
-                return Step::Corrupt(format!("a block claims an impossible length of {len} bytes"));
+                return Step::Corrupt(format!(
+                    "a block claims an impossible length of {len} bytes"
+                ));
             }
             if !input.ensure(len) {
                 return Step::Truncated;
@@ -113,7 +115,9 @@ impl PcapNgState {
                 Block::SimplePacket(spb) => {
                     // no timestamp: keep the previous packet's; interface 0 by definition
                     let Some(iface) = self.interfaces.first().copied() else {
-                        return Step::Corrupt("a simple packet block precedes every interface".into());
+                        return Step::Corrupt(
+                            "a simple packet block precedes every interface".into(),
+                        );
                     };
                     let mut data = spb.packet_data();
                     if iface.snaplen > 0 && data.len() > iface.snaplen as usize {

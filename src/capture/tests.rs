@@ -28,7 +28,13 @@ fn collect(cap: &mut Capture) -> Vec<(u64, i64, u32, Vec<u8>)> {
 
 #[test]
 fn pcap_microseconds() {
-    let mut r = reader(pcap(false, &[(1_500_000_123_456_789, b"abc"), (1_500_000_124_000_000, b"")]));
+    let mut r = reader(pcap(
+        false,
+        &[
+            (1_500_000_123_456_789, b"abc"),
+            (1_500_000_124_000_000, b""),
+        ],
+    ));
     let f = r.current().unwrap();
     assert_eq!(f.data, b"abc");
     assert_eq!(f.time.as_nanos(), 1_500_000_123_456_000);
@@ -56,7 +62,10 @@ fn pcap_nanoseconds_and_big_endian() {
     be.extend_from_slice(b"hi");
     let r = reader(be);
     let f = r.current().unwrap();
-    assert_eq!((f.data, f.link, f.time.as_nanos()), (&b"hi"[..], LinkType::LINUX_SLL, 10_000_007_000));
+    assert_eq!(
+        (f.data, f.link, f.time.as_nanos()),
+        (&b"hi"[..], LinkType::LINUX_SLL, 10_000_007_000)
+    );
 }
 
 #[test]
@@ -76,14 +85,23 @@ fn pcapng_interfaces_with_different_link_types() {
 
 #[test]
 fn truncated_last_record_yields_the_rest_and_warns() {
-    let mut bytes = pcap(false, &[(1, b"first"), (2, b"second"), (3, b"third-packet")]);
+    let mut bytes = pcap(
+        false,
+        &[(1, b"first"), (2, b"second"), (3, b"third-packet")],
+    );
     bytes.truncate(bytes.len() - 4);
     let mut cap = Capture::from_readers(vec![reader(bytes)]);
     let got = collect(&mut cap);
-    assert_eq!(got.iter().map(|g| g.3.clone()).collect::<Vec<_>>(), [b"first".to_vec(), b"second".to_vec()]);
+    assert_eq!(
+        got.iter().map(|g| g.3.clone()).collect::<Vec<_>>(),
+        [b"first".to_vec(), b"second".to_vec()]
+    );
     let w = cap.warnings();
     assert_eq!(w.len(), 1);
-    assert!(w[0].contains("cut short") && w[0].contains("2 whole packets"), "{w:?}");
+    assert!(
+        w[0].contains("cut short") && w[0].contains("2 whole packets"),
+        "{w:?}"
+    );
 }
 
 #[test]
@@ -107,7 +125,11 @@ fn absurd_record_length_is_reported_not_allocated() {
     bytes.extend_from_slice(&u32::MAX.to_le_bytes());
     let mut cap = Capture::from_readers(vec![reader(bytes)]);
     assert_eq!(collect(&mut cap).len(), 1);
-    assert!(cap.warnings()[0].contains("corrupt"), "{:?}", cap.warnings());
+    assert!(
+        cap.warnings()[0].contains("corrupt"),
+        "{:?}",
+        cap.warnings()
+    );
 }
 
 #[test]
@@ -128,25 +150,43 @@ fn not_a_capture_says_so() {
         .err()
         .unwrap();
     let msg = e.to_string();
-    assert!(msg.contains("notes.txt is not a pcap or pcapng capture"), "{msg}");
+    assert!(
+        msg.contains("notes.txt is not a pcap or pcapng capture"),
+        "{msg}"
+    );
     assert!(!msg.contains('\n'));
 }
 
 #[test]
 fn missing_file_is_one_line() {
-    let e = Capture::open(&["/nonexistent/x.pcap"]).err().unwrap().to_string();
-    assert_eq!(e, "cannot open /nonexistent/x.pcap: no such file; check the path");
+    let e = Capture::open(&["/nonexistent/x.pcap"])
+        .err()
+        .unwrap()
+        .to_string();
+    assert_eq!(
+        e,
+        "cannot open /nonexistent/x.pcap: no such file; check the path"
+    );
 }
 
 #[test]
 fn merge_orders_by_time_and_numbers_from_one() {
-    let a = reader(pcap(false, &[(1_000, b"a1"), (3_000, b"a3"), (5_000, b"a5")]));
-    let b = reader(pcap(false, &[(2_000, b"b2"), (3_000, b"b3"), (4_000, b"b4")]));
+    let a = reader(pcap(
+        false,
+        &[(1_000, b"a1"), (3_000, b"a3"), (5_000, b"a5")],
+    ));
+    let b = reader(pcap(
+        false,
+        &[(2_000, b"b2"), (3_000, b"b3"), (4_000, b"b4")],
+    ));
     let mut cap = Capture::from_readers(vec![a, b]);
     let got: Vec<(u64, Vec<u8>)> = collect(&mut cap).into_iter().map(|g| (g.0, g.3)).collect();
     let names: Vec<&[u8]> = got.iter().map(|g| g.1.as_slice()).collect();
     assert_eq!(names, [&b"a1"[..], b"b2", b"a3", b"b3", b"b4", b"a5"]);
-    assert_eq!(got.iter().map(|g| g.0).collect::<Vec<_>>(), [1, 2, 3, 4, 5, 6]);
+    assert_eq!(
+        got.iter().map(|g| g.0).collect::<Vec<_>>(),
+        [1, 2, 3, 4, 5, 6]
+    );
 }
 
 #[test]

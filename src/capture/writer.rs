@@ -60,7 +60,10 @@ impl<W: Write> PcapNgWriter<W> {
         body.extend_from_slice(&0u16.to_le_bytes());
         body.extend_from_slice(&(-1i64).to_le_bytes());
         write_block(&mut out, 0x0a0d_0d0a, &body)?;
-        Ok(PcapNgWriter { out, resolutions: Vec::new() })
+        Ok(PcapNgWriter {
+            out,
+            resolutions: Vec::new(),
+        })
     }
 
     /// Declares an interface; `tsresol_exp` is the power of ten of the timestamp units per
