@@ -1,0 +1,1 @@
+//! Message bodies: SDP, message/sipfrag, multipart, DTMF.

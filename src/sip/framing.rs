@@ -1,0 +1,301 @@
+//! Where SIP messages start and end in datagrams and byte streams (RFC 3261 §18.3), and
+//! how to find the next start line after a gap (resynchronisation).
+//!
+//! Framing never allocates and looks only at the start line and the header section (one
+//! pass with `memchr` over line ends); the body is counted, not read.
+
+use super::header::HeaderName;
+use super::lex::is_token_char;
+
+/// The outcome of framing the front of a buffer.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Framing {
+    /// A message of this many bytes starts at offset 0.
+    Complete(usize),
+    /// This many bytes of CRLF keepalive (RFC 5626) start at offset 0; skip them.
+    Keepalive(usize),
+    /// A message starts here but more bytes are needed (streams only).
+    NeedMore,
+    /// The buffer does not start with a SIP message (use [`find_start_line`] to resync).
+    NotSip,
+}
+
+/// Longest header section accepted before giving up on a stream (64 KiB).
+pub const MAX_HEAD: usize = 64 * 1024;
+/// Largest Content-Length accepted on a stream (16 MiB).
+pub const MAX_BODY: usize = 16 * 1024 * 1024;
+
+#[derive(PartialEq)]
+enum Plausible {
+    Yes,
+    No,
+    Undecided,
+}
+
+/// Is `line` (without its line end) a plausible start line? `complete` says whether the line
+/// end has been seen (otherwise a prefix may still turn into one).
+fn plausible_start(line: &[u8], complete: bool) -> Plausible {
+    const V: &[u8] = b"SIP/2.0";
+    if line.len() >= 4 && line[..4].eq_ignore_ascii_case(b"SIP/") || V.starts_with(line) {
+        // Status line: SIP/x.y SP 3DIGIT
+        let n = line.len().min(12);
+        let ok = line[..n.min(V.len())].eq_ignore_ascii_case(&V[..n.min(V.len())])
+            || (line.len() > 4 && line[4].is_ascii_digit());
+        if !ok {
+            return Plausible::No;
+        }
+        if line.len() >= 12 {
+            let sp = memchr::memchr(b' ', line).unwrap_or(line.len());
+            let code = &line[sp.min(line.len())..];
+            return if code.len() >= 4 && code[1..4].iter().all(u8::is_ascii_digit) {
+                Plausible::Yes
+            } else {
+                Plausible::No
+            };
+        }
+        return if complete {
+            Plausible::No
+        } else {
+            Plausible::Undecided
+        };
+    }
+    // Request line: token SP ... SP SIP/2.0
+    let tok = line.iter().take_while(|&&b| is_token_char(b)).count();
+    if tok == 0 {
+        return if line.is_empty() && !complete {
+            Plausible::Undecided
+        } else {
+            Plausible::No
+        };
+    }
+    if tok == line.len() {
+        return if complete || tok > 64 {
+            Plausible::No
+        } else {
+            Plausible::Undecided
+        };
+    }
+    if line[tok] != b' ' {
+        return Plausible::No;
+    }
+    if !complete {
+        return if line.len() > 8192 {
+            Plausible::No
+        } else {
+            Plausible::Undecided
+        };
+    }
+    let mut end = line.len();
+    while end > tok && matches!(line[end - 1], b' ' | b'\t') {
+        end -= 1;
+    }
+    if end > tok + 1 + V.len() && line[end - V.len()..end].eq_ignore_ascii_case(V) {
+        Plausible::Yes
+    } else {
+        Plausible::No
+    }
+}
+
+/// Counts leading CR/LF bytes.
+fn leading_crlf(buf: &[u8]) -> usize {
+    buf.iter()
+        .take_while(|&&b| b == b'\r' || b == b'\n')
+        .count()
+}
+
+/// Scans the header section. Returns `Ok(Some((head_len, content_length)))` when the empty
+/// line was found, `Ok(None)` when the buffer ends first, `Err(())` for a Content-Length that
+/// is not a number.
+fn scan_head(buf: &[u8]) -> Result<Option<(usize, Option<usize>)>, ()> {
+    let mut pos = match memchr::memchr(b'\n', buf) {
+        Some(i) => i + 1,
+        None => return Ok(None),
+    };
+    let mut cl: Option<usize> = None;
+    loop {
+        if pos >= buf.len() {
+            return Ok(None);
+        }
+        let b0 = buf[pos];
+        if b0 == b'\n' {
+            return Ok(Some((pos + 1, cl)));
+        }
+        if b0 == b'\r' {
+            if pos + 1 >= buf.len() {
+                return Ok(None);
+            }
+            if buf[pos + 1] == b'\n' {
+                return Ok(Some((pos + 2, cl)));
+            }
+        }
+        let lf = match memchr::memchr(b'\n', &buf[pos..]) {
+            Some(i) => pos + i,
+            None => return Ok(None),
+        };
+        if cl.is_none() && matches!(b0 | 0x20, b'l' | b'c') {
+            let line = &buf[pos..lf];
+            if let Some(colon) = memchr::memchr(b':', line) {
+                let mut n = colon;
+                while n > 0 && matches!(line[n - 1], b' ' | b'\t') {
+                    n -= 1;
+                }
+                if HeaderName::classify(&line[..n]) == HeaderName::ContentLength {
+                    let v = super::lex::trim_bytes(&line[colon + 1..]);
+                    if v.is_empty() || v.len() > 10 || !v.iter().all(u8::is_ascii_digit) {
+                        return Err(());
+                    }
+                    let n = v
+                        .iter()
+                        .fold(0usize, |acc, &d| acc * 10 + (d - b'0') as usize);
+                    cl = Some(n);
+                }
+            }
+        }
+        pos = lf + 1;
+    }
+}
+
+/// Stream transports (TCP, TLS, WebSocket payloads): where does the first message in `buf`
+/// end? Content-Length frames the body (a missing one counts as 0, as RFC 3261 §18.3 makes
+/// it mandatory on streams); leading CRLFs are keepalives.
+pub fn frame_stream(buf: &[u8]) -> Framing {
+    if buf.is_empty() {
+        return Framing::NeedMore;
+    }
+    let ka = leading_crlf(buf);
+    if ka > 0 {
+        return Framing::Keepalive(ka);
+    }
+    let first_lf = memchr::memchr(b'\n', buf);
+    let line_end = first_lf.unwrap_or(buf.len());
+    let mut line = &buf[..line_end];
+    if let [rest @ .., b'\r'] = line {
+        line = rest;
+    }
+    match plausible_start(line, first_lf.is_some()) {
+        Plausible::No => return Framing::NotSip,
+        Plausible::Undecided => return Framing::NeedMore,
+        Plausible::Yes => {}
+    }
+    match scan_head(buf) {
+        Err(()) => Framing::NotSip,
+        Ok(None) if buf.len() > MAX_HEAD => Framing::NotSip,
+        Ok(None) => Framing::NeedMore,
+        Ok(Some((head, cl))) => {
+            let cl = cl.unwrap_or(0);
+            if cl > MAX_BODY {
+                return Framing::NotSip;
+            }
+            if buf.len() >= head + cl {
+                Framing::Complete(head + cl)
+            } else {
+                Framing::NeedMore
+            }
+        }
+    }
+}
+
+/// Datagrams (UDP, SCTP chunks): the length of the first message. Content-Length bounds it
+/// when present and consistent; otherwise the message is the rest of the datagram (and
+/// [`super::parse`] reports what is wrong with it). Never `NeedMore`.
+pub fn frame_datagram(buf: &[u8]) -> Framing {
+    if buf.is_empty() {
+        return Framing::NotSip;
+    }
+    let ka = leading_crlf(buf);
+    if ka > 0 {
+        return Framing::Keepalive(ka);
+    }
+    let line_end = memchr::memchr(b'\n', buf).unwrap_or(buf.len());
+    let mut line = &buf[..line_end];
+    if let [rest @ .., b'\r'] = line {
+        line = rest;
+    }
+    if plausible_start(line, true) != Plausible::Yes {
+        return Framing::NotSip;
+    }
+    match scan_head(buf) {
+        Ok(Some((head, Some(cl)))) if head + cl <= buf.len() => Framing::Complete(head + cl),
+        _ => Framing::Complete(buf.len()),
+    }
+}
+
+/// Offset of the next line in `buf` that is a plausible, complete SIP start line
+/// (a Request-Line ending in `SIP/2.0` or a Status-Line `SIP/2.0 NNN`), for
+/// resynchronising a stream after a gap or garbage.
+pub fn find_start_line(buf: &[u8]) -> Option<usize> {
+    let mut pos = 0;
+    while pos < buf.len() {
+        let lf = memchr::memchr(b'\n', &buf[pos..]).map(|i| pos + i);
+        let end = lf.unwrap_or(buf.len());
+        let mut line = &buf[pos..end];
+        if let [rest @ .., b'\r'] = line {
+            line = rest;
+        }
+        if !line.is_empty() && plausible_start(line, lf.is_some()) == Plausible::Yes {
+            return Some(pos);
+        }
+        pos = end + 1;
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const MSG: &[u8] = b"INVITE sip:a@b SIP/2.0\r\nCall-ID: x\r\nContent-Length: 3\r\n\r\nabc";
+
+    #[test]
+    fn stream_complete_and_partial() {
+        assert_eq!(frame_stream(MSG), Framing::Complete(MSG.len()));
+        for cut in 1..MSG.len() {
+            assert_eq!(frame_stream(&MSG[..cut]), Framing::NeedMore, "cut {cut}");
+        }
+        let mut two = MSG.to_vec();
+        two.extend_from_slice(MSG);
+        assert_eq!(frame_stream(&two), Framing::Complete(MSG.len()));
+    }
+
+    #[test]
+    fn stream_keepalive_and_garbage() {
+        assert_eq!(frame_stream(b"\r\n\r\nINVITE"), Framing::Keepalive(4));
+        assert_eq!(frame_stream(b"\r\n"), Framing::Keepalive(2));
+        assert_eq!(frame_stream(b"GET / HTTP/1.1\r\n"), Framing::NotSip);
+        assert_eq!(frame_stream(b"\x16\x03\x01\x02\x00"), Framing::NotSip);
+        assert_eq!(frame_stream(b""), Framing::NeedMore);
+        assert_eq!(
+            frame_stream(b"OPTIONS sip:a SIP/2.0\r\nl: x\r\n\r\n"),
+            Framing::NotSip
+        );
+        // Missing Content-Length on a stream: body length 0.
+        let m = b"OPTIONS sip:a SIP/2.0\nCSeq: 1 OPTIONS\n\nSIP/2.0 200 OK\n";
+        assert_eq!(frame_stream(m), Framing::Complete(39));
+    }
+
+    #[test]
+    fn datagram_framing() {
+        assert_eq!(frame_datagram(MSG), Framing::Complete(MSG.len()));
+        let mut two = MSG.to_vec();
+        two.extend_from_slice(MSG);
+        assert_eq!(frame_datagram(&two), Framing::Complete(MSG.len()));
+        // Content-Length too large: the rest of the datagram.
+        let short = &MSG[..MSG.len() - 1];
+        assert_eq!(frame_datagram(short), Framing::Complete(short.len()));
+        assert_eq!(frame_datagram(b"\r\n\r\n"), Framing::Keepalive(4));
+        assert_eq!(frame_datagram(b"hello world"), Framing::NotSip);
+        assert_eq!(
+            frame_datagram(b"SIP/2.0 200 OK\r\n\r\n"),
+            Framing::Complete(18)
+        );
+    }
+
+    #[test]
+    fn resync() {
+        let buf = b"garbage\r\nmore junk SIP/2.0 x\r\nSIP/2.0 200 OK\r\n\r\n";
+        assert_eq!(find_start_line(buf), Some(30));
+        let buf = b"xx\nBYE sip:a@b SIP/2.0\r\n";
+        assert_eq!(find_start_line(buf), Some(3));
+        assert_eq!(find_start_line(b"nothing here\n"), None);
+    }
+}

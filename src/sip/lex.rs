@@ -1,0 +1,241 @@
+//! Low-level lexical helpers shared by the grammar modules: SIP whitespace (LWS, which
+//! inside a stored header value may include the CRLF of a folded line), token characters,
+//! quoted strings, and splitting on separators that are not inside quotes or angle brackets.
+
+/// True for the bytes that make up linear whitespace inside a header value. CR and LF only
+/// occur inside a stored value as part of a folded continuation line, so they count too.
+#[inline]
+pub fn is_lws(b: u8) -> bool {
+    matches!(b, b' ' | b'\t' | b'\r' | b'\n')
+}
+
+/// Trims LWS (including folds) from both ends.
+#[inline]
+pub fn trim(s: &str) -> &str {
+    s.trim_matches(|c: char| c.is_ascii() && is_lws(c as u8))
+}
+
+/// Trims LWS from the start.
+#[inline]
+pub fn trim_start(s: &str) -> &str {
+    s.trim_start_matches(|c: char| c.is_ascii() && is_lws(c as u8))
+}
+
+/// Trims LWS from the end.
+#[inline]
+pub fn trim_end(s: &str) -> &str {
+    s.trim_end_matches(|c: char| c.is_ascii() && is_lws(c as u8))
+}
+
+/// Trims LWS from both ends of a byte slice.
+#[inline]
+pub fn trim_bytes(mut b: &[u8]) -> &[u8] {
+    while let [first, rest @ ..] = b {
+        if is_lws(*first) {
+            b = rest;
+        } else {
+            break;
+        }
+    }
+    while let [rest @ .., last] = b {
+        if is_lws(*last) {
+            b = rest;
+        } else {
+            break;
+        }
+    }
+    b
+}
+
+/// RFC 3261 `token` characters: alphanum and `-.!%*_+`'~`.
+#[inline]
+pub fn is_token_char(b: u8) -> bool {
+    b.is_ascii_alphanumeric()
+        || matches!(
+            b,
+            b'-' | b'.' | b'!' | b'%' | b'*' | b'_' | b'+' | b'`' | b'\'' | b'~'
+        )
+}
+
+/// True if `s` is a non-empty RFC 3261 token.
+#[inline]
+pub fn is_token(s: &str) -> bool {
+    !s.is_empty() && s.bytes().all(is_token_char)
+}
+
+/// Given `s` starting with `"`, returns the byte length of the quoted string including both
+/// quotes, honouring `\` escapes; `None` if it is not terminated.
+pub fn quoted_len(s: &[u8]) -> Option<usize> {
+    debug_assert_eq!(s.first(), Some(&b'"'));
+    let mut i = 1;
+    while i < s.len() {
+        match s[i] {
+            b'\\' => i += 2,
+            b'"' => return Some(i + 1),
+            _ => i += 1,
+        }
+    }
+    None
+}
+
+/// Finds the first occurrence of `sep` in `s` that is outside quoted strings and angle
+/// brackets. Returns `Err(())` when a quoted string is left open.
+pub fn find_top_level(s: &[u8], sep: u8) -> Result<Option<usize>, Unbalanced> {
+    let mut i = 0;
+    let mut angle = false;
+    while i < s.len() {
+        let b = s[i];
+        if b == b'"' {
+            match quoted_len(&s[i..]) {
+                Some(n) => i += n,
+                None => return Err(Unbalanced::Quote),
+            }
+            continue;
+        }
+        if angle {
+            if b == b'>' {
+                angle = false;
+            }
+        } else if b == b'<' {
+            angle = true;
+        } else if b == sep {
+            return Ok(Some(i));
+        }
+        i += 1;
+    }
+    if angle {
+        return Err(Unbalanced::Angle);
+    }
+    Ok(None)
+}
+
+/// What was left open when scanning for a top-level separator.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Unbalanced {
+    /// A `"` without its closing quote.
+    Quote,
+    /// A `<` without its closing `>`.
+    Angle,
+}
+
+/// Iterator over the comma-separated values of one header line, respecting quotes and
+/// angle brackets. Each item is trimmed of LWS; empty items (`,,`) are skipped. An
+/// unterminated quote or bracket ends the iteration with the rest as one final item.
+#[derive(Clone, Debug)]
+pub struct CommaValues<'a> {
+    rest: Option<&'a str>,
+}
+
+impl<'a> CommaValues<'a> {
+    /// Splits `s`.
+    pub fn new(s: &'a str) -> Self {
+        CommaValues { rest: Some(s) }
+    }
+}
+
+impl<'a> Iterator for CommaValues<'a> {
+    type Item = &'a str;
+    fn next(&mut self) -> Option<&'a str> {
+        loop {
+            let s = self.rest?;
+            let (item, rest) = match find_top_level(s.as_bytes(), b',') {
+                Ok(Some(i)) => (&s[..i], Some(&s[i + 1..])),
+                _ => (s, None),
+            };
+            self.rest = rest;
+            let item = trim(item);
+            if !item.is_empty() {
+                return Some(item);
+            }
+        }
+    }
+}
+
+/// Removes the quotes and `\` escapes of a quoted string body (without its quotes).
+/// Borrows when there is nothing to unescape.
+pub fn unquote(s: &str) -> std::borrow::Cow<'_, str> {
+    if !s.contains('\\') {
+        return std::borrow::Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len());
+    let mut chars = s.chars();
+    while let Some(c) = chars.next() {
+        if c == '\\' {
+            if let Some(n) = chars.next() {
+                out.push(n);
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
+/// Replaces each fold (CRLF or LF followed by SP/HT, plus surrounding whitespace) with a
+/// single space, as RFC 3261 §7.3.1 allows. Borrows when the value holds no line break.
+pub fn unfold(s: &str) -> std::borrow::Cow<'_, str> {
+    if !s.as_bytes().iter().any(|&b| b == b'\n' || b == b'\r') {
+        return std::borrow::Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len());
+    let mut pending_space = false;
+    let mut in_fold = false;
+    for c in s.chars() {
+        if c == '\r' || c == '\n' {
+            in_fold = true;
+            pending_space = true;
+            while out.ends_with([' ', '\t']) {
+                out.pop();
+            }
+            continue;
+        }
+        if in_fold && (c == ' ' || c == '\t') {
+            continue;
+        }
+        in_fold = false;
+        if pending_space {
+            out.push(' ');
+            pending_space = false;
+        }
+        out.push(c);
+    }
+    std::borrow::Cow::Owned(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn comma_values_respect_quotes_and_brackets() {
+        let v: Vec<_> =
+            CommaValues::new(r#""a, b" <sip:x@y;p=1,2>;q=1 , sip:z@w,, "c\",d""#).collect();
+        assert_eq!(
+            v,
+            vec![r#""a, b" <sip:x@y;p=1,2>;q=1"#, "sip:z@w", r#""c\",d""#]
+        );
+    }
+
+    #[test]
+    fn unbalanced_quote_detected() {
+        assert_eq!(find_top_level(b"\"abc, d", b','), Err(Unbalanced::Quote));
+        assert_eq!(find_top_level(b"<sip:a, d", b','), Err(Unbalanced::Angle));
+    }
+
+    #[test]
+    fn unfold_and_unquote() {
+        assert_eq!(unfold("a\r\n  b\r\n\tc"), "a b c");
+        assert_eq!(unfold("a  \n b"), "a b");
+        assert!(matches!(unfold("abc"), std::borrow::Cow::Borrowed(_)));
+        assert_eq!(unquote(r#"J Rosenberg \\\""#), r#"J Rosenberg \""#);
+    }
+
+    #[test]
+    fn tokens() {
+        assert!(is_token("!interesting-Method0123456789_*+`.%indeed'~"));
+        assert!(!is_token("a,b"));
+        assert!(!is_token(""));
+        assert_eq!(trim(" \r\n x \t"), "x");
+        assert_eq!(trim_bytes(b" \r\n x \t"), b"x");
+    }
+}

@@ -1,0 +1,138 @@
+//! `;name=value` parameter lists (URI parameters, header parameters, Via parameters).
+
+use super::lex::{find_top_level, quoted_len, trim};
+
+/// One parameter: the name and the value (without the quotes of a quoted value, escapes
+/// left as they are).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Param<'a> {
+    /// Parameter name as written (compare case-insensitively).
+    pub name: &'a str,
+    /// Value, if any; quoted values come without their quotes.
+    pub value: Option<&'a str>,
+}
+
+/// A borrowed parameter list, e.g. `;branch=z9hG4bK1;rport` or `tag=1;x`. LWS (including
+/// folds) around `;` and `=` is allowed, quoted values may contain `;`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Params<'a>(pub &'a str);
+
+impl<'a> Params<'a> {
+    /// The raw text (possibly starting with `;`).
+    pub fn as_str(&self) -> &'a str {
+        self.0
+    }
+
+    /// Iterates over the parameters, skipping empty ones (`;;`).
+    pub fn iter(&self) -> ParamIter<'a> {
+        ParamIter { rest: self.0 }
+    }
+
+    /// The first parameter named `name` (case-insensitive). `Some(None)` for a flag
+    /// parameter such as `;lr` or `;rport`.
+    pub fn get(&self, name: &str) -> Option<Option<&'a str>> {
+        self.iter()
+            .find(|p| p.name.eq_ignore_ascii_case(name))
+            .map(|p| p.value)
+    }
+
+    /// The value of `name`, if it is present and has a value.
+    pub fn value(&self, name: &str) -> Option<&'a str> {
+        self.get(name).flatten()
+    }
+
+    /// True if the list has an empty element (`;;` or a trailing `;`), which RFC 3261
+    /// grammar does not allow.
+    pub fn has_empty(&self) -> bool {
+        let mut rest = trim(self.0);
+        if let Some(r) = rest.strip_prefix(';') {
+            rest = r;
+        } else if rest.is_empty() {
+            return false;
+        }
+        loop {
+            let (item, next) = split_semi(rest);
+            if trim(item).is_empty() {
+                return true;
+            }
+            match next {
+                Some(n) => rest = n,
+                None => return false,
+            }
+        }
+    }
+}
+
+fn split_semi(s: &str) -> (&str, Option<&str>) {
+    match find_top_level(s.as_bytes(), b';') {
+        Ok(Some(i)) => (&s[..i], Some(&s[i + 1..])),
+        _ => (s, None),
+    }
+}
+
+/// Iterator over a [`Params`] list.
+#[derive(Clone, Debug)]
+pub struct ParamIter<'a> {
+    rest: &'a str,
+}
+
+impl<'a> Iterator for ParamIter<'a> {
+    type Item = Param<'a>;
+    fn next(&mut self) -> Option<Param<'a>> {
+        while !self.rest.is_empty() {
+            let (item, next) = split_semi(self.rest);
+            self.rest = next.unwrap_or("");
+            let item = trim(item);
+            if item.is_empty() {
+                continue;
+            }
+            let (name, value) = match item.find('=') {
+                Some(i) => (trim(&item[..i]), Some(trim(&item[i + 1..]))),
+                None => (item, None),
+            };
+            let value = value.map(|v| {
+                if v.starts_with('"') && quoted_len(v.as_bytes()) == Some(v.len()) {
+                    &v[1..v.len() - 1]
+                } else {
+                    v
+                }
+            });
+            return Some(Param { name, value });
+        }
+        None
+    }
+}
+
+impl<'a> IntoIterator for Params<'a> {
+    type Item = Param<'a>;
+    type IntoIter = ParamIter<'a>;
+    fn into_iter(self) -> ParamIter<'a> {
+        self.iter()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lws_and_quotes() {
+        let p = Params(";   tag    = 1918181833n ; x=\"a;b\";lr;;");
+        let v: Vec<_> = p.iter().collect();
+        assert_eq!(v.len(), 3);
+        assert_eq!(p.value("TAG"), Some("1918181833n"));
+        assert_eq!(p.value("x"), Some("a;b"));
+        assert_eq!(p.get("lr"), Some(None));
+        assert_eq!(p.get("nope"), None);
+        assert!(p.has_empty());
+        assert!(!Params(";a=1;b").has_empty());
+        assert!(!Params("").has_empty());
+        assert!(Params(";;,;,,").has_empty());
+    }
+
+    #[test]
+    fn folded_param() {
+        let p = Params(";\r\n  tag = 98asjd8");
+        assert_eq!(p.value("tag"), Some("98asjd8"));
+    }
+}

@@ -1,0 +1,206 @@
+//! The Via header (RFC 3261 §20.42): sent-protocol, sent-by, and the parameters that
+//! identify a transaction (branch) and the path back (received, rport).
+
+use nom::{
+    IResult, Parser,
+    bytes::complete::{take_while, take_while1},
+    character::complete::char,
+    combinator::opt,
+    sequence::{delimited, preceded},
+};
+
+use super::lex::{is_lws, is_token_char};
+use super::params::Params;
+
+/// One Via hop (one comma-separated value of a Via header).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Via<'a> {
+    /// Protocol name, normally `SIP`.
+    pub protocol: &'a str,
+    /// Protocol version, normally `2.0`.
+    pub version: &'a str,
+    /// Transport token as written (`UDP`, `TCP`, `TLS`, `SCTP`, `WS`, `WSS`, or unknown).
+    pub transport: &'a str,
+    /// Sent-by host (IPv6 without brackets) and optional port.
+    pub sent_by: HostPort<'a>,
+    /// The `branch` parameter (transaction id, `z9hG4bK...` for RFC 3261 peers).
+    pub branch: Option<&'a str>,
+    /// The `received` parameter (IPv6 with or without brackets as written).
+    pub received: Option<&'a str>,
+    /// `rport`: `None` absent, `Some(None)` requested (flag), `Some(Some(p))` filled in.
+    pub rport: Option<Option<u16>>,
+    /// All parameters.
+    pub params: Params<'a>,
+}
+
+/// A host with an optional port.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct HostPort<'a> {
+    /// Host name or address; IPv6 references come without brackets.
+    pub host: &'a str,
+    /// True if the host was written in `[...]`.
+    pub ipv6: bool,
+    /// Port, if given.
+    pub port: Option<u16>,
+}
+
+impl std::fmt::Display for HostPort<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if self.ipv6 {
+            write!(f, "[{}]", self.host)?;
+        } else {
+            f.write_str(self.host)?;
+        }
+        if let Some(p) = self.port {
+            write!(f, ":{p}")?;
+        }
+        Ok(())
+    }
+}
+
+fn lws(i: &str) -> IResult<&str, &str> {
+    take_while(|c: char| c.is_ascii() && is_lws(c as u8)).parse(i)
+}
+
+fn token(i: &str) -> IResult<&str, &str> {
+    take_while1(|c: char| c.is_ascii() && is_token_char(c as u8)).parse(i)
+}
+
+fn slash(i: &str) -> IResult<&str, char> {
+    delimited(lws, char('/'), lws).parse(i)
+}
+
+/// `protocol / version / transport LWS sent-by`
+fn via_head(i: &str) -> IResult<&str, (&str, &str, &str, HostPort<'_>)> {
+    let (i, (_, protocol, _, version, _, transport, _)) =
+        (lws, token, slash, token, slash, token, lws).parse(i)?;
+    let (i, host, ipv6) = match super::uri::ipv6_reference(i) {
+        Ok((i, h)) => (i, h, true),
+        Err(_) => {
+            let (i, h) = take_while1(|c: char| {
+                c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_' | '+')
+            })
+            .parse(i)?;
+            (i, h, false)
+        }
+    };
+    let (i, port) = opt(preceded(
+        (lws, char(':'), lws),
+        take_while1(|c: char| c.is_ascii_digit()),
+    ))
+    .parse(i)?;
+    let port = match port {
+        Some(p) => match p.parse::<u16>() {
+            Ok(p) => Some(p),
+            Err(_) => {
+                return Err(nom::Err::Error(nom::error::Error::new(
+                    i,
+                    nom::error::ErrorKind::Digit,
+                )));
+            }
+        },
+        None => None,
+    };
+    Ok((
+        i,
+        (protocol, version, transport, HostPort { host, ipv6, port }),
+    ))
+}
+
+impl<'a> Via<'a> {
+    /// Parses one Via value (one hop). Returns `None` if the sent-protocol or sent-by is
+    /// malformed or something other than parameters follows the sent-by.
+    pub fn parse(s: &'a str) -> Option<Via<'a>> {
+        let (rest, (protocol, version, transport, sent_by)) = via_head(s).ok()?;
+        let rest = rest.trim_start_matches(|c: char| c.is_ascii() && is_lws(c as u8));
+        if !rest.is_empty() && !rest.starts_with(';') {
+            return None;
+        }
+        let params = Params(rest);
+        let mut via = Via {
+            protocol,
+            version,
+            transport,
+            sent_by,
+            branch: None,
+            received: None,
+            rport: None,
+            params,
+        };
+        for p in params.iter() {
+            let n = p.name;
+            if n.eq_ignore_ascii_case("branch") {
+                via.branch.get_or_insert(p.value.unwrap_or(""));
+            } else if n.eq_ignore_ascii_case("received") {
+                via.received = via.received.or(p.value);
+            } else if n.eq_ignore_ascii_case("rport") && via.rport.is_none() {
+                via.rport = Some(p.value.and_then(|v| v.parse().ok()));
+            }
+        }
+        Some(via)
+    }
+
+    /// True if the branch carries the RFC 3261 magic cookie `z9hG4bK`.
+    pub fn is_rfc3261_branch(&self) -> bool {
+        self.branch.is_some_and(|b| b.starts_with("z9hG4bK"))
+    }
+
+    /// The `maddr` parameter.
+    pub fn maddr(&self) -> Option<&'a str> {
+        self.params.value("maddr")
+    }
+
+    /// The `ttl` parameter.
+    pub fn ttl(&self) -> Option<u8> {
+        self.params.value("ttl").and_then(|v| v.parse().ok())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ordinary_via() {
+        let v = Via::parse("SIP/2.0/UDP 192.0.2.1:5060;branch=z9hG4bK776;rport;received=10.0.0.1")
+            .unwrap();
+        assert_eq!((v.protocol, v.version, v.transport), ("SIP", "2.0", "UDP"));
+        assert_eq!(v.sent_by.host, "192.0.2.1");
+        assert_eq!(v.sent_by.port, Some(5060));
+        assert_eq!(v.branch, Some("z9hG4bK776"));
+        assert_eq!(v.rport, Some(None));
+        assert_eq!(v.received, Some("10.0.0.1"));
+        assert!(v.is_rfc3261_branch());
+    }
+
+    #[test]
+    fn tortuous_via() {
+        let v = Via::parse("SIP  /   2.0\r\n /UDP\r\n    192.0.2.2;branch=390skdjuw").unwrap();
+        assert_eq!(v.transport, "UDP");
+        assert_eq!(v.sent_by.host, "192.0.2.2");
+        assert_eq!(v.branch, Some("390skdjuw"));
+        assert!(!v.is_rfc3261_branch());
+        let v = Via::parse("SIP  /    2.0   / UDP  192.168.255.111   ; branch=\r\n z9hG4bK30239")
+            .unwrap();
+        assert_eq!(v.branch, Some("z9hG4bK30239"));
+    }
+
+    #[test]
+    fn ipv6_via() {
+        let v = Via::parse("SIP/2.0/UDP [2001:db8::9:1]:6050;received=[2001:db8::9:255];rport=7")
+            .unwrap();
+        assert_eq!(v.sent_by.host, "2001:db8::9:1");
+        assert!(v.sent_by.ipv6);
+        assert_eq!(v.sent_by.port, Some(6050));
+        assert_eq!(v.sent_by.to_string(), "[2001:db8::9:1]:6050");
+        assert_eq!(v.received, Some("[2001:db8::9:255]"));
+        assert_eq!(v.rport, Some(Some(7)));
+    }
+
+    #[test]
+    fn malformed_via() {
+        assert!(Via::parse("SIP/2.0 host").is_none());
+        assert!(Via::parse("SIP/2.0/UDP host:99999").is_none());
+        assert!(Via::parse("SIP/2.0/UDP host garbage").is_none());
+    }
+}
