@@ -9,6 +9,7 @@ use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
 
+mod capture_input;
 mod export;
 mod parse;
 mod stats;
@@ -25,7 +26,10 @@ pub struct CliError {
 impl CliError {
     /// An input or usage error (exit code 2).
     pub fn input(message: impl Into<String>) -> Self {
-        CliError { message: message.into(), code: 2 }
+        CliError {
+            message: message.into(),
+            code: 2,
+        }
     }
 }
 
