@@ -73,7 +73,12 @@ impl Ingest {
         self.stats.frames += 1;
         self.stats.bytes += frame.data.len() as u64;
         match decode_link(frame.link, frame.data) {
-            Ok(ip) => self.ip(ip, frame.number, frame.time, 0, emit),
+            Ok(ip) => {
+                // a length field claiming more than the frame holds is a snaplen cut only
+                // when the capture says the packet was longer than what it kept
+                let cut = frame.data.len() < frame.orig_len as usize;
+                self.ip(ip, frame.number, frame.time, cut, 0, emit)
+            }
             Err(s) => self.stats.skip(s),
         }
     }
@@ -83,6 +88,7 @@ impl Ingest {
         ip: IpPacket<'_>,
         frame: u64,
         time: Timestamp,
+        cut: bool,
         depth: usize,
         emit: &mut F,
     ) {
@@ -92,8 +98,11 @@ impl Ingest {
         }
         if let Some(frag) = ip.fragment {
             if ip.truncated {
-                self.stats.truncated_fragments += 1;
-                return;
+                if cut {
+                    self.stats.truncated_fragments += 1;
+                    return;
+                }
+                self.stats.length_mismatch += 1;
             }
             let whole = self
                 .frags
@@ -105,7 +114,7 @@ impl Ingest {
                     truncated: false,
                     ..ip
                 };
-                self.ip(ip, frame, time, depth + 1, emit);
+                self.ip(ip, frame, time, cut, depth + 1, emit);
             }
             return;
         }
@@ -116,13 +125,17 @@ impl Ingest {
         match l4 {
             L4::Tunnel(inner) => {
                 self.stats.decapsulated += 1;
-                self.ip(inner, frame, time, depth + 1, emit);
+                self.ip(inner, frame, time, cut, depth + 1, emit);
             }
             L4::Udp(u) => {
                 self.stats.udp_datagrams += 1;
                 if u.truncated {
-                    self.stats.udp_truncated += 1;
-                    return;
+                    if cut {
+                        self.stats.udp_truncated += 1;
+                        return;
+                    }
+                    // the frame is whole: the IP or UDP length field lies; use what is there
+                    self.stats.length_mismatch += 1;
                 }
                 let meta = MessageMeta {
                     frame,

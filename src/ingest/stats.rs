@@ -32,6 +32,9 @@ pub struct IngestStats {
     pub too_deep: u64,
     /// Fragments cut short by the snaplen (cannot be reassembled).
     pub truncated_fragments: u64,
+    /// Packets whose IP or UDP length field claims more bytes than a whole (not
+    /// snaplen-cut) frame holds; the captured bytes are used.
+    pub length_mismatch: u64,
     /// UDP datagrams (after reassembly).
     pub udp_datagrams: u64,
     /// UDP datagrams whose captured payload is shorter than the UDP length (snaplen), skipped.
@@ -140,6 +143,10 @@ impl IngestStats {
             (
                 "skipped: junk after last message of a datagram".into(),
                 self.datagram_trailing_junk,
+            ),
+            (
+                "length field beyond a whole frame (bytes used)".into(),
+                self.length_mismatch,
             ),
             ("tunnel layers removed".into(), self.decapsulated),
             ("udp datagrams".into(), self.udp_datagrams),
