@@ -107,7 +107,7 @@ impl<F: FnMut(RawMessage<'_>)> Consumer<StreamState> for SipStream<'_, F> {
                         st.ws = WsDecoder::default();
                         continue;
                     }
-                    match find_start_line(rest) {
+                    match resync_point(rest) {
                         Some(off) => {
                             self.stats.stream_bytes_skipped += off as u64;
                             pos += off;
@@ -157,6 +157,28 @@ impl<F: FnMut(RawMessage<'_>)> Consumer<StreamState> for SipStream<'_, F> {
         }
         pos
     }
+}
+
+/// The next start line to resume at: [`find_start_line`], but a request line must also
+/// have an upper-case method (as every registered method has), so that body text running
+/// into the next message ("...xyzACK sip:b SIP/2.0") is not taken for a start.
+fn resync_point(buf: &[u8]) -> Option<usize> {
+    let mut from = 0;
+    while from < buf.len() {
+        let off = from + find_start_line(&buf[from..])?;
+        let line = &buf[off..];
+        let token = line.iter().take_while(|&&c| c != b' ').count();
+        if line.starts_with(b"SIP/")
+            || (token <= 32
+                && line[..token]
+                    .iter()
+                    .all(|c| c.is_ascii_uppercase() || *c == b'-'))
+        {
+            return Some(off);
+        }
+        from = off + memchr::memchr(b'\n', line).map_or(line.len(), |i| i + 1);
+    }
+    None
 }
 
 /// Does `b` start with a WebSocket text/binary frame whose payload starts like SIP? Used
