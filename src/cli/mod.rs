@@ -12,6 +12,7 @@ use std::process::ExitCode;
 use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
 
 mod calls;
+mod capture_input;
 mod export;
 mod filter;
 mod flow;

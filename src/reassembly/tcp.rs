@@ -281,7 +281,7 @@ impl<S: Default> TcpReassembler<S> {
         } else {
             self.total += dir.held();
             self.dirs.insert(key, dir);
-            if self.total > self.config.max_total_bytes {
+            while self.total > self.config.max_total_bytes && !self.dirs.is_empty() {
                 self.evict_lru();
             }
         }
