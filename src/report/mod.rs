@@ -1,1 +1,3 @@
 //! Reports: the call-flow JSON, the call table, the ladder diagram and statistics.
+
+pub mod json;
