@@ -175,6 +175,25 @@ impl<'a> Iterator for CommaValues<'a> {
     }
 }
 
+/// Splits on top-level commas like [`CommaValues`] but yields empty items too (for strict
+/// validation of stray `,`). Items are trimmed. Returns `Err` on an unbalanced quote or `<`.
+pub fn split_commas_raw(s: &str) -> Result<Vec<&str>, Unbalanced> {
+    let mut out = Vec::new();
+    let mut rest = s;
+    loop {
+        match find_top_level(rest.as_bytes(), b',')? {
+            Some(i) => {
+                out.push(trim(&rest[..i]));
+                rest = &rest[i + 1..];
+            }
+            None => {
+                out.push(trim(rest));
+                return Ok(out);
+            }
+        }
+    }
+}
+
 /// Removes the quotes and `\` escapes of a quoted string body (without its quotes).
 /// Borrows when there is nothing to unescape.
 pub fn unquote(s: &str) -> std::borrow::Cow<'_, str> {

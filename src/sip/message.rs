@@ -796,7 +796,6 @@ impl<'a> Message<'a> {
         })
     }
 
-    #[allow(dead_code)]
     pub(crate) fn bad_line_raw(&self) -> Option<&'a [u8]> {
         self.headers
             .iter()
@@ -804,7 +803,6 @@ impl<'a> Message<'a> {
             .map(|e| &self.raw[e.name_start as usize..e.value_end as usize])
     }
 
-    #[allow(dead_code)]
     pub(crate) fn body_available(&self) -> usize {
         self.raw.len() - self.body_start as usize
     }
