@@ -25,7 +25,10 @@ pub struct CliError {
 impl CliError {
     /// An input or usage error (exit code 2).
     pub fn input(message: impl Into<String>) -> Self {
-        CliError { message: message.into(), code: 2 }
+        CliError {
+            message: message.into(),
+            code: 2,
+        }
     }
 }
 
