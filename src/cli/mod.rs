@@ -9,6 +9,7 @@ use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
 
+mod capture_input;
 mod export;
 mod parse;
 mod stats;

@@ -1,2 +1,211 @@
-//! The packet pipeline: capture frames in, one [`crate::meta::RawMessage`] per SIP message out,
-//! with counters of everything skipped and why.
+//! The packet pipeline: capture frames in, one [`crate::meta::RawMessage`] per SIP message
+//! out, with counters of everything skipped and why.
+//!
+//! ```no_run
+//! use sipscope::{capture::Capture, ingest::Ingest};
+//! let mut cap = Capture::open(&["call.pcap"]).unwrap();
+//! let mut ingest = Ingest::default();
+//! let mut n = 0;
+//! while let Some(frame) = cap.next_frame() {
+//!     ingest.push(&frame, &mut |m| n += m.bytes.len());
+//! }
+//! ingest.finish(&mut |m| n += m.bytes.len());
+//! println!("{} SIP messages", ingest.stats().sip_messages());
+//! ```
+//!
+//! SIP is recognised on any port by its start line. A message reassembled from several
+//! frames carries the number and time of the frame that completed it.
+
+mod datagram;
+mod sctp;
+mod stats;
+mod stream;
+
+pub use stats::IngestStats;
+pub use stream::StreamState;
+
+use std::net::SocketAddr;
+
+use crate::capture::{Capture, Frame};
+use crate::decode::{IpPacket, Transport as L4, decode_link, decode_transport};
+use crate::meta::{MessageMeta, RawMessage, Timestamp, Transport};
+use crate::reassembly::{FlowKey, FragConfig, FragPool, TcpConfig, TcpReassembler};
+
+/// Tunnels (and reassembled fragments) nested deeper than this are refused.
+pub const MAX_DEPTH: usize = 8;
+
+/// Limits of the pipeline's reassembly buffers.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct IngestConfig {
+    /// IP fragment reassembly.
+    pub frag: FragConfig,
+    /// TCP stream reassembly.
+    pub tcp: TcpConfig,
+}
+
+/// The pipeline. Push frames in capture order; SIP messages come out through the callback.
+pub struct Ingest {
+    frags: FragPool,
+    tcp: TcpReassembler<StreamState>,
+    sctp: sctp::SctpJoiner,
+    stats: IngestStats,
+}
+
+impl Default for Ingest {
+    fn default() -> Self {
+        Ingest::new(IngestConfig::default())
+    }
+}
+
+impl Ingest {
+    /// A pipeline with these limits.
+    pub fn new(config: IngestConfig) -> Ingest {
+        Ingest {
+            frags: FragPool::new(config.frag),
+            tcp: TcpReassembler::new(config.tcp),
+            sctp: sctp::SctpJoiner::default(),
+            stats: IngestStats::default(),
+        }
+    }
+
+    /// Processes one frame; calls `emit` for every SIP message it completes.
+    pub fn push<F: FnMut(RawMessage<'_>)>(&mut self, frame: &Frame<'_>, emit: &mut F) {
+        self.stats.frames += 1;
+        self.stats.bytes += frame.data.len() as u64;
+        match decode_link(frame.link, frame.data) {
+            Ok(ip) => {
+                // a length field claiming more than the frame holds is a snaplen cut only
+                // when the capture says the packet was longer than what it kept
+                let cut = frame.data.len() < frame.orig_len as usize;
+                self.ip(ip, frame.number, frame.time, cut, 0, emit)
+            }
+            Err(s) => self.stats.skip(s),
+        }
+    }
+
+    fn ip<F: FnMut(RawMessage<'_>)>(
+        &mut self,
+        ip: IpPacket<'_>,
+        frame: u64,
+        time: Timestamp,
+        cut: bool,
+        depth: usize,
+        emit: &mut F,
+    ) {
+        if depth > MAX_DEPTH {
+            self.stats.too_deep += 1;
+            return;
+        }
+        if let Some(frag) = ip.fragment {
+            if ip.truncated {
+                if cut {
+                    self.stats.truncated_fragments += 1;
+                    return;
+                }
+                self.stats.length_mismatch += 1;
+            }
+            let whole = self
+                .frags
+                .push(time, ip.src, ip.dst, ip.protocol, frag, ip.payload);
+            if let Some(whole) = whole {
+                let ip = IpPacket {
+                    payload: &whole,
+                    fragment: None,
+                    truncated: false,
+                    ..ip
+                };
+                self.ip(ip, frame, time, cut, depth + 1, emit);
+            }
+            return;
+        }
+        let l4 = match decode_transport(&ip) {
+            Ok(l4) => l4,
+            Err(s) => return self.stats.skip(s),
+        };
+        match l4 {
+            L4::Tunnel(inner) => {
+                self.stats.decapsulated += 1;
+                self.ip(inner, frame, time, cut, depth + 1, emit);
+            }
+            L4::Udp(u) => {
+                self.stats.udp_datagrams += 1;
+                if u.truncated {
+                    if cut {
+                        self.stats.udp_truncated += 1;
+                        return;
+                    }
+                    // the frame is whole: the IP or UDP length field lies; use what is there
+                    self.stats.length_mismatch += 1;
+                }
+                let meta = MessageMeta {
+                    frame,
+                    time,
+                    src: SocketAddr::new(ip.src, u.src_port),
+                    dst: SocketAddr::new(ip.dst, u.dst_port),
+                    transport: Transport::Udp,
+                };
+                if datagram::split(u.payload, meta, &mut self.stats, emit).is_none() {
+                    self.stats.udp_not_sip += 1;
+                }
+            }
+            L4::Tcp(t) => {
+                self.stats.tcp_segments += 1;
+                let key = FlowKey {
+                    src: SocketAddr::new(ip.src, t.src_port),
+                    dst: SocketAddr::new(ip.dst, t.dst_port),
+                };
+                let mut consumer = stream::SipStream {
+                    stats: &mut self.stats,
+                    emit,
+                };
+                self.tcp.segment(key, &t, frame, time, &mut consumer);
+            }
+            L4::Sctp(s) => {
+                let meta = MessageMeta {
+                    frame,
+                    time,
+                    src: SocketAddr::new(ip.src, s.src_port),
+                    dst: SocketAddr::new(ip.dst, s.dst_port),
+                    transport: Transport::Sctp,
+                };
+                self.sctp.packet(&s, meta, &mut self.stats, emit);
+            }
+            L4::Other(_) => self.stats.other_protocol += 1,
+        }
+    }
+
+    /// Runs a whole capture through the pipeline: every frame, then [`Ingest::finish`].
+    pub fn run<F: FnMut(RawMessage<'_>)>(&mut self, cap: &mut Capture, emit: &mut F) {
+        while let Some(frame) = cap.next_frame() {
+            self.push(&frame, emit);
+        }
+        self.finish(emit);
+    }
+
+    /// Ends the input: TCP data waiting behind holes is delivered (after a resync), and what
+    /// never completed is counted. Call once, after the last frame.
+    pub fn finish<F: FnMut(RawMessage<'_>)>(&mut self, emit: &mut F) {
+        let mut consumer = stream::SipStream {
+            stats: &mut self.stats,
+            emit,
+        };
+        self.tcp.finish(&mut consumer);
+        self.frags.finish();
+        self.sctp.finish(&mut self.stats);
+    }
+
+    /// Counters so far (reassembly counters included).
+    pub fn stats(&self) -> IngestStats {
+        let mut s = self.stats.clone();
+        s.frag = self.frags.stats();
+        s.tcp = self.tcp.stats();
+        s
+    }
+
+    /// Reassembly buffers held now: (IP datagrams, their bytes, TCP directions, their bytes).
+    pub fn held(&self) -> (usize, usize, usize, usize) {
+        let (a, b) = self.frags.held();
+        let (c, d) = self.tcp.held();
+        (a, b, c, d)
+    }
+}
