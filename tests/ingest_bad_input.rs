@@ -206,9 +206,9 @@ fn bit_flipped_corpus_captures() {
         files += 1;
         for rate in [5_000u64, 500, 50] {
             let mut b = orig.clone();
-            for i in 24..b.len() {
+            for byte in b.iter_mut().skip(24) {
                 if r.next() % rate == 0 {
-                    b[i] ^= 1 << (r.next() % 8);
+                    *byte ^= 1 << (r.next() % 8);
                 }
             }
             let _ = run_checked(b);

@@ -34,10 +34,6 @@ fn ser_transport<S: Serializer>(t: &Transport, s: S) -> Result<S::Ok, S::Error> 
     s.serialize_str(t.as_str())
 }
 
-fn is_false(b: &bool) -> bool {
-    !*b
-}
-
 fn is_zero(n: &u64) -> bool {
     *n == 0
 }
@@ -261,7 +257,7 @@ pub struct MessageRecord {
 
 /// An endpoint of a leg: an IP address, or `ip:port` when both ends share one address
 /// (loopback tests, one host running several agents).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum LegEnd {
     /// Address only.
     Ip(IpAddr),

@@ -161,10 +161,14 @@ impl Ingest {
                 self.tcp.segment(key, &t, frame, time, &mut consumer);
             }
             L4::Sctp(s) => {
-                let src = SocketAddr::new(ip.src, s.src_port);
-                let dst = SocketAddr::new(ip.dst, s.dst_port);
-                self.sctp
-                    .packet(&s, src, dst, frame, time, &mut self.stats, emit);
+                let meta = MessageMeta {
+                    frame,
+                    time,
+                    src: SocketAddr::new(ip.src, s.src_port),
+                    dst: SocketAddr::new(ip.dst, s.dst_port),
+                    transport: Transport::Sctp,
+                };
+                self.sctp.packet(&s, meta, &mut self.stats, emit);
             }
             L4::Other(_) => self.stats.other_protocol += 1,
         }

@@ -8,7 +8,7 @@ use rustc_hash::FxHashMap;
 
 use super::{IngestStats, datagram};
 use crate::decode::sctp::Sctp;
-use crate::meta::{MessageMeta, RawMessage, Timestamp, Transport};
+use crate::meta::{MessageMeta, RawMessage};
 
 /// User messages being joined at once; beyond it all partial messages are dropped.
 pub const MAX_PARTIAL: usize = 1024;
@@ -25,20 +25,11 @@ impl SctpJoiner {
     pub(crate) fn packet<F: FnMut(RawMessage<'_>)>(
         &mut self,
         s: &Sctp<'_>,
-        src: SocketAddr,
-        dst: SocketAddr,
-        frame: u64,
-        time: Timestamp,
+        meta: MessageMeta,
         stats: &mut IngestStats,
         emit: &mut F,
     ) {
-        let meta = MessageMeta {
-            frame,
-            time,
-            src,
-            dst,
-            transport: Transport::Sctp,
-        };
+        let (src, dst) = (meta.src, meta.dst);
         for chunk in s.data_chunks() {
             let c = match chunk {
                 Ok(c) => c,

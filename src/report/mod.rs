@@ -1,3 +1,4 @@
 //! Reports: the call-flow JSON, the call table, the ladder diagram and statistics.
 
+pub mod json;
 pub mod style;

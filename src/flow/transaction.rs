@@ -1,0 +1,412 @@
+//! Transactions (RFC 3261 §17) and retransmissions.
+//!
+//! Both ends of a hop see the same top Via, so one key serves requests (server side,
+//! §17.2.3) and responses (client side, §17.1.3): branch + sent-by + method, where the
+//! method of a response is its CSeq method. Branches without the `z9hG4bK` cookie come
+//! from RFC 2543 peers and are not unique, so for them the key becomes sent-by + branch
+//! text + CSeq number + CSeq method + From tag (the §17.2.3 fallback minus the
+//! Request-URI and To tag, which responses cannot match). An ACK joins the INVITE
+//! transaction of the same key when that transaction ended with a non-2xx; an ACK to a 2xx
+//! is a transaction of its own. A CANCEL shares the INVITE's branch but is keyed with its
+//! own method.
+//!
+//! Lookups hash the borrowed key parts (no allocation per message) and verify the stored
+//! parts on a hit, so a hash collision can never merge two transactions.
+
+use std::hash::{Hash, Hasher};
+
+use rustc_hash::{FxHashMap, FxHasher};
+use smallvec::SmallVec;
+
+use super::intern::{Atom, Interner};
+use super::model::{Provisional, ReasonInfo, Transaction};
+use crate::meta::{MessageMeta, Timestamp};
+use crate::sip::{Message, Method};
+
+/// Distinct messages remembered per transaction for retransmission detection; beyond it
+/// new messages are simply not recognised as resends (bounded memory on hostile input).
+const MAX_FINGERPRINTS: usize = 64;
+/// Distinct provisional responses listed per transaction.
+const MAX_PROVISIONALS: usize = 16;
+
+/// What a transaction's request started, so that its responses (on any leg) reach it.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(crate) enum Feature {
+    /// Nothing to follow beyond the transaction itself.
+    #[default]
+    None,
+    /// A PRACK: index into the PRACK records.
+    Prack(u32),
+    /// A REFER: index into the transfers.
+    Refer(u32),
+    /// A NOTIFY of a transfer: (transfer, notify).
+    ReferNotify(u32, u32),
+    /// A SUBSCRIBE: index into the subscriptions.
+    Subscribe(u32),
+    /// A NOTIFY/BENOTIFY of a subscription.
+    SubNotify(u32),
+    /// A re-INVITE or UPDATE: index into the session changes.
+    SessionChange(u32),
+    /// A REGISTER: its CSeq number.
+    Register(u32),
+}
+
+/// One transaction with what the engine needs beyond its export record.
+#[derive(Debug)]
+pub(crate) struct TxnState {
+    /// The export record.
+    pub rec: Transaction,
+    host_lc: Atom,
+    port: Option<u16>,
+    legacy_from_tag: Option<Box<str>>,
+    seen: SmallVec<[u64; 4]>,
+    /// Number of Via headers of the first message seen (request, or response when the
+    /// request was not captured): the caller's own hop has the fewest.
+    pub via_count: u32,
+    /// From tag of the transaction's messages.
+    pub from_tag: Option<Box<str>>,
+    /// An INVITE that creates a dialog (no To tag), see `docs/call-states.md`.
+    pub initial: bool,
+    /// Last transmission of the request (retransmissions included), for Timer B/F.
+    pub last_request_time: Option<Timestamp>,
+    /// First non-100 response (SRD).
+    pub first_non100: Option<Timestamp>,
+    /// Last provisional response (Timer C).
+    pub last_provisional: Option<Timestamp>,
+    /// First final response.
+    pub final_time: Option<Timestamp>,
+    /// Reason phrase of that final response.
+    pub final_phrase: Option<Atom>,
+    /// Reason header of that final response.
+    pub final_reason: Option<ReasonInfo>,
+    /// First 2xx (a forked INVITE can get several; the first answers the call).
+    pub first_2xx: Option<FirstAnswer>,
+    /// Counted among the call's open transactions (request seen, expects a response, no
+    /// final response yet).
+    pub open: bool,
+    /// Feature started by the request.
+    pub feature: Feature,
+}
+
+/// The first 2xx of a transaction.
+#[derive(Clone, Debug)]
+pub(crate) struct FirstAnswer {
+    /// Time of its first sighting.
+    pub time: Timestamp,
+    /// Its To tag.
+    pub to_tag: Option<Box<str>>,
+    /// Its status.
+    pub status: u16,
+    /// Its reason phrase.
+    pub phrase: Option<Atom>,
+}
+
+/// Borrowed key parts of a message.
+#[derive(Clone, Copy, Debug)]
+struct Key<'a> {
+    legacy: bool,
+    branch: Option<&'a str>,
+    host: &'a str,
+    port: Option<u16>,
+    method: &'a str,
+    cseq: u32,
+    from_tag: Option<&'a str>,
+}
+
+impl Key<'_> {
+    fn with_method<'m>(&self, method: &'m str) -> Key<'m>
+    where
+        Self: 'm,
+    {
+        Key { method, ..*self }
+    }
+
+    fn hash64(&self) -> u64 {
+        let mut h = FxHasher::default();
+        self.legacy.hash(&mut h);
+        if let Some(b) = self.branch {
+            h.write(b.as_bytes());
+        }
+        h.write_u8(0xff);
+        for c in self.host.bytes() {
+            h.write_u8(c.to_ascii_lowercase());
+        }
+        h.write_u8(0xff);
+        self.port.hash(&mut h);
+        h.write(self.method.as_bytes());
+        h.write_u8(0xff);
+        if self.legacy {
+            h.write_u32(self.cseq);
+            if let Some(t) = self.from_tag {
+                h.write(t.as_bytes());
+            }
+        }
+        h.finish()
+    }
+
+    fn matches(&self, t: &TxnState) -> bool {
+        t.rec.rfc2543 == self.legacy
+            && t.rec.branch.as_deref() == self.branch
+            && t.port == self.port
+            && t.host_lc.eq_ignore_ascii_case(self.host)
+            && &*t.rec.method == self.method
+            && (!self.legacy
+                || (t.rec.cseq == self.cseq && t.legacy_from_tag.as_deref() == self.from_tag))
+    }
+}
+
+/// Where a message landed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Located {
+    /// Transaction index.
+    pub idx: u32,
+    /// The transaction was created by this message.
+    pub created: bool,
+    /// The message is an ACK that joined an INVITE transaction (ACK to a non-2xx).
+    pub ack_of_invite: bool,
+}
+
+/// The transactions of one call.
+#[derive(Debug, Default)]
+pub(crate) struct TxnTable {
+    /// All transactions in order of first sighting.
+    pub txns: Vec<TxnState>,
+    index: FxHashMap<u64, SmallVec<[u32; 1]>>,
+}
+
+fn sent_by_text(host: &str, ipv6: bool, port: Option<u16>) -> String {
+    let mut s = String::with_capacity(host.len() + 8);
+    if ipv6 {
+        s.push('[');
+    }
+    s.push_str(host);
+    if ipv6 {
+        s.push(']');
+    }
+    if let Some(p) = port {
+        s.push(':');
+        s.push_str(&p.to_string());
+    }
+    s
+}
+
+impl TxnTable {
+    fn find(&self, key: &Key<'_>) -> Option<u32> {
+        let cands = self.index.get(&key.hash64())?;
+        cands
+            .iter()
+            .copied()
+            .find(|&i| key.matches(&self.txns[i as usize]))
+    }
+
+    /// Finds or creates the transaction of `msg`. `None` when the message has no top Via
+    /// or no CSeq (it then belongs to no transaction).
+    pub(crate) fn locate(
+        &mut self,
+        msg: &Message<'_>,
+        meta: &MessageMeta,
+        leg: u32,
+        interner: &mut Interner,
+    ) -> Option<Located> {
+        let via = msg.top_via()?;
+        let cseq = msg.cseq()?;
+        let request_method = msg.method();
+        let method = request_method.unwrap_or(cseq.method);
+        let legacy = !via.is_rfc3261_branch();
+        let from = msg.from();
+        let from_tag = from.as_ref().and_then(|f| f.tag);
+        let key = Key {
+            legacy,
+            branch: via.branch,
+            host: via.sent_by.host,
+            port: via.sent_by.port,
+            method: method.as_str(),
+            cseq: cseq.seq,
+            from_tag,
+        };
+
+        if request_method == Some(Method::Ack) {
+            // ACK to a non-2xx final belongs to the INVITE transaction (§17.1.1.3).
+            let inv = key.with_method("INVITE");
+            if let Some(i) = self.find(&inv) {
+                if self.txns[i as usize].rec.final_status.is_some_and(|s| s >= 300) {
+                    return Some(Located { idx: i, created: false, ack_of_invite: true });
+                }
+            }
+        }
+        if let Some(i) = self.find(&key) {
+            return Some(Located { idx: i, created: false, ack_of_invite: false });
+        }
+
+        let is_request = request_method.is_some();
+        let sent_by = interner.intern(&sent_by_text(via.sent_by.host, via.sent_by.ipv6, via.sent_by.port));
+        let host_lc = if via.sent_by.host.bytes().any(|c| c.is_ascii_uppercase()) {
+            interner.intern(&via.sent_by.host.to_ascii_lowercase())
+        } else {
+            interner.intern(via.sent_by.host)
+        };
+        let rec = Transaction {
+            method: interner.intern(method.as_str()),
+            cseq: cseq.seq,
+            branch: via.branch.map(Into::into),
+            sent_by,
+            rfc2543: legacy,
+            leg,
+            request_frame: is_request.then_some(meta.frame),
+            request_time: is_request.then_some(meta.time),
+            retransmissions: 0,
+            provisionals: Vec::new(),
+            final_status: None,
+            final_frame: None,
+            response_time: None,
+            ack_frame: None,
+            cancelled_by: None,
+            cancels: None,
+            expects_response: !matches!(method, Method::Ack | Method::Benotify),
+        };
+        let state = TxnState {
+            rec,
+            host_lc,
+            port: via.sent_by.port,
+            legacy_from_tag: if legacy { from_tag.map(Into::into) } else { None },
+            seen: SmallVec::new(),
+            via_count: msg.vias().count() as u32,
+            from_tag: from_tag.map(Into::into),
+            initial: false,
+            last_request_time: None,
+            first_non100: None,
+            last_provisional: None,
+            final_time: None,
+            final_phrase: None,
+            final_reason: None,
+            first_2xx: None,
+            open: false,
+            feature: Feature::None,
+        };
+        let idx = self.txns.len() as u32;
+        self.txns.push(state);
+        self.index.entry(key.hash64()).or_default().push(idx);
+        Some(Located { idx, created: true, ack_of_invite: false })
+    }
+
+    /// The INVITE transaction a CANCEL (same branch and sent-by) is aimed at.
+    pub(crate) fn invite_of_cancel(&self, msg: &Message<'_>) -> Option<u32> {
+        let via = msg.top_via()?;
+        let cseq = msg.cseq()?;
+        let from = msg.from();
+        let key = Key {
+            legacy: !via.is_rfc3261_branch(),
+            branch: via.branch,
+            host: via.sent_by.host,
+            port: via.sent_by.port,
+            method: "INVITE",
+            cseq: cseq.seq,
+            from_tag: from.as_ref().and_then(|f| f.tag),
+        };
+        self.find(&key)
+    }
+
+    /// Records the message's fingerprint; true if the same message of this transaction
+    /// was already seen on the same hop (a retransmission).
+    pub(crate) fn check_retransmission(&mut self, idx: u32, fingerprint: u64) -> bool {
+        let t = &mut self.txns[idx as usize];
+        if t.seen.contains(&fingerprint) {
+            t.rec.retransmissions += 1;
+            return true;
+        }
+        if t.seen.len() < MAX_FINGERPRINTS {
+            t.seen.push(fingerprint);
+        }
+        false
+    }
+
+    /// A (non-retransmitted or retransmitted) sighting of the transaction's request.
+    pub(crate) fn on_request(&mut self, idx: u32, meta: &MessageMeta) {
+        let t = &mut self.txns[idx as usize];
+        t.last_request_time = Some(meta.time);
+        if t.rec.request_frame.is_none() {
+            t.rec.request_frame = Some(meta.frame);
+            t.rec.request_time = Some(meta.time);
+        }
+    }
+
+    /// A first sighting of a response of the transaction.
+    pub(crate) fn on_response(
+        &mut self,
+        idx: u32,
+        meta: &MessageMeta,
+        status: u16,
+        phrase: Option<Atom>,
+        to_tag: Option<&str>,
+        reason: impl FnOnce() -> Option<ReasonInfo>,
+    ) {
+        let t = &mut self.txns[idx as usize];
+        if status > 100 && t.first_non100.is_none() {
+            t.first_non100 = Some(meta.time);
+        }
+        if status < 200 {
+            t.last_provisional = Some(meta.time);
+            let known = t
+                .rec
+                .provisionals
+                .iter()
+                .any(|p| p.status == status && p.to_tag.as_deref() == to_tag);
+            if !known && t.rec.provisionals.len() < MAX_PROVISIONALS {
+                t.rec.provisionals.push(Provisional {
+                    status,
+                    frame: meta.frame,
+                    to_tag: to_tag.map(Into::into),
+                });
+            }
+            return;
+        }
+        if (200..300).contains(&status) && t.first_2xx.is_none() {
+            t.first_2xx = Some(FirstAnswer {
+                time: meta.time,
+                to_tag: to_tag.map(Into::into),
+                status,
+                phrase: phrase.clone(),
+            });
+        }
+        if t.rec.final_status.is_none() {
+            t.rec.final_status = Some(status);
+            t.rec.final_frame = Some(meta.frame);
+            t.final_time = Some(meta.time);
+            t.final_phrase = phrase;
+            t.final_reason = reason();
+            t.rec.response_time = t.rec.request_time.map(|rq| meta.time.secs_since(rq));
+        }
+    }
+
+    /// Transactions that expect a response and have none.
+    pub(crate) fn any_unanswered(&self) -> bool {
+        self.txns
+            .iter()
+            .any(|t| t.rec.expects_response && t.rec.final_status.is_none() && t.rec.request_frame.is_some())
+    }
+}
+
+/// Fingerprint of "the same message on the same hop": addresses, and the method and CSeq
+/// (requests) or the status, To tag and RSeq (responses).
+pub(crate) fn fingerprint(meta: &MessageMeta, msg: &Message<'_>, to_tag: Option<&str>) -> u64 {
+    let mut h = FxHasher::default();
+    meta.src.hash(&mut h);
+    meta.dst.hash(&mut h);
+    match msg.method() {
+        Some(m) => {
+            h.write_u8(1);
+            h.write(m.as_str().as_bytes());
+            msg.cseq().map(|c| c.seq).hash(&mut h);
+        }
+        None => {
+            h.write_u8(2);
+            msg.status().hash(&mut h);
+            if let Some(t) = to_tag {
+                h.write(t.as_bytes());
+            }
+            h.write_u8(0xff);
+            msg.rseq().hash(&mut h);
+        }
+    }
+    h.finish()
+}
