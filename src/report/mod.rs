@@ -1,4 +1,9 @@
 //! Reports: the call-flow JSON, the call table, the ladder diagram and statistics.
 
 pub mod json;
+pub mod ladder;
 pub mod style;
+pub mod table;
+
+#[cfg(test)]
+mod testdata;
