@@ -1,13 +1,16 @@
-//! `sipscope export`: the SIP messages of the captures grouped by Call-ID, as JSON in the
-//! shape of the call-flow contract (schema 1, `messages` entries). This first version lists
-//! messages only; the call-flow engine adds dialogs, states, PRACK and transfers.
+//! `sipscope export`: the call-flow JSON (schema 1, GUIDE §3,
+//! `docs/schema/export.schema.json`), as one document or as NDJSON, to stdout or a file.
+//! The JSON itself is written by `report::json` (the engine's records are the JSON shape);
+//! this module adds the inputs, the filters and the output.
 
-use std::io::Write;
+use std::fs::File;
+use std::io::{self, BufWriter, Write};
+use std::process::ExitCode;
 
-use serde_json::{Value, json};
+use sipscope::report::json::JsonWriter;
 
-use super::{CliError, CmdResult};
-use crate::cli::capture_input::{ExportMessage, read_calls};
+use super::filter::Filter;
+use super::{CliError, CmdResult, ExportArgs, Global, NOTHING_MATCHED, input, metrics, out_err};
 
 /// `--help` examples.
 pub const AFTER_HELP: &str = "\
@@ -18,66 +21,58 @@ Examples:
 
 The document follows schema 1 (docs/schema/export.schema.json): one entry per Call-ID
 with its messages (frame numbers as in Wireshark), dialogs, transactions, PRACK and
-transfer records.";
+transfer records, then capture-wide RFC 6076 metrics, counters and warnings. With
+filters, only the matching calls are written and the metrics cover them alone.
+Exit status 1 (with an empty list) when filters were given and no call matched.";
 
 /// Runs the subcommand.
-pub fn run(args: super::ExportArgs, _g: super::Global) -> CmdResult {
-    let calls = read_calls(&args.input.captures)?;
-    let mut out: Box<dyn Write> = match &args.output {
-        Some(path) => Box::new(std::io::BufWriter::new(
-            std::fs::File::create(path)
-                .map_err(|e| CliError::input(format!("cannot write {}: {e}", path.display())))?,
-        )),
-        None => Box::new(std::io::BufWriter::new(std::io::stdout().lock())),
+pub fn run(args: ExportArgs, g: Global) -> CmdResult {
+    // open the output first: a bad -o path is an error before minutes of reading
+    let sink: Box<dyn Write> = match &args.output {
+        Some(path) if path.as_os_str() != "-" => Box::new(
+            File::create(path)
+                .map_err(|e| CliError::input(format!("cannot create {}: {e}", path.display())))?,
+        ),
+        _ => Box::new(io::stdout().lock()),
     };
-    let text = if args.ndjson {
-        let mut s = String::new();
-        for (call_id, msgs) in &calls.calls {
-            s.push_str(&call_json(call_id, msgs).to_string());
-            s.push('\n');
+    let res = input::analyze(&args.input.captures, g, false)?;
+    let filter = Filter::new(&args.filters);
+    let analysis = &res.analysis;
+    let calls: Vec<_> = analysis
+        .calls
+        .iter()
+        .filter(|c| filter.matches(c))
+        .collect();
+    let out = BufWriter::with_capacity(1 << 16, sink);
+    let write_err = |e: io::Error| match &args.output {
+        Some(path) if path.as_os_str() != "-" => {
+            CliError::input(format!("cannot write {}: {e}", path.display()))
         }
-        s
-    } else {
-        let mut s = serde_json::to_string_pretty(&export_json(&calls.calls))
-            .expect("JSON values always serialise");
-        s.push('\n');
-        s
+        _ => out_err(e),
     };
-    out.write_all(text.as_bytes())
-        .and_then(|_| out.flush())
-        .map_err(|e| CliError::input(format!("cannot write the export: {e}")))?;
-    Ok(std::process::ExitCode::SUCCESS)
-}
-
-/// The whole export document.
-pub fn export_json(calls: &[(String, Vec<ExportMessage>)]) -> Value {
-    json!({
-        "schema": 1,
-        "generator": format!("sipscope {}", env!("CARGO_PKG_VERSION")),
-        "calls": calls.iter().map(|(id, m)| call_json(id, m)).collect::<Vec<_>>(),
-    })
-}
-
-/// One call: its Call-ID, first and last message times, and its messages.
-fn call_json(call_id: &str, msgs: &[ExportMessage]) -> Value {
-    let start = msgs.first().map(|m| m.time);
-    let end = msgs.last().map(|m| m.time);
-    json!({
-        "call_id": call_id,
-        "start": start,
-        "end": end,
-        "messages": msgs.iter().map(|m| json!({
-            "frame": m.frame,
-            "time": m.time,
-            "src": m.src,
-            "dst": m.dst,
-            "transport": m.transport,
-            "method": m.method,
-            "status": m.status,
-            "reason": m.reason,
-            "cseq": m.cseq,
-            "cseq_method": m.cseq_method,
-            "retransmission": false,
-        })).collect::<Vec<_>>(),
-    })
+    let mut w = if args.ndjson {
+        JsonWriter::ndjson(out)
+    } else {
+        JsonWriter::document(out).map_err(write_err)?
+    };
+    for c in &calls {
+        w.call(c).map_err(write_err)?;
+    }
+    let metrics = if filter.is_empty() {
+        analysis.metrics.clone()
+    } else {
+        metrics::over(calls.iter().copied())
+    };
+    w.finish(&metrics, &analysis.counters, &res.packets.warnings)
+        .map_err(write_err)?;
+    if calls.is_empty() && !filter.is_empty() {
+        if !g.quiet {
+            eprintln!(
+                "sipscope: no call matched ({} in the input)",
+                analysis.calls.len()
+            );
+        }
+        return Ok(ExitCode::from(NOTHING_MATCHED));
+    }
+    Ok(ExitCode::SUCCESS)
 }

@@ -222,6 +222,39 @@ pub fn link_name(l: LinkType) -> String {
     format!("{} ({name})", l.0)
 }
 
+
+/// The analysis of the inputs: every call (batch mode, ordered by first frame, which is
+/// start-time order since merged inputs are in time order) and what the packet layer said.
+pub struct Analysed {
+    /// The engine's result.
+    pub analysis: sipscope::flow::Analysis,
+    /// Packet-layer counters and warnings.
+    pub packets: PacketReport,
+}
+
+/// Runs the inputs through the packet layer, the parser and the engine (batch mode, so
+/// transfers are linked whatever the order their calls end in). `keep_raw` keeps each
+/// message's text (`flow -v`, `flow --raw`). Warnings are printed unless `--quiet`.
+pub fn analyze(paths: &[PathBuf], g: Global, keep_raw: bool) -> Result<Analysed, CliError> {
+    let mut engine = sipscope::flow::Engine::new(sipscope::flow::Config {
+        keep_raw,
+        ..sipscope::flow::Config::default()
+    });
+    let packets = read_messages(paths, g, |m| match sipscope::sip::parse(m.bytes) {
+        Ok(msg) => engine.on_message(&m.meta, &msg),
+        Err(e) => engine.on_invalid(&m.meta, e.kind.as_str()),
+    })?;
+    if !g.quiet {
+        for w in &packets.warnings {
+            eprintln!("sipscope: warning: {w}");
+        }
+    }
+    Ok(Analysed {
+        analysis: engine.finish(),
+        packets,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -12,12 +12,12 @@ use std::process::ExitCode;
 use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
 
 mod calls;
-mod capture_input;
 mod export;
 mod filter;
 mod flow;
 mod generate;
 mod input;
+mod metrics;
 mod parse;
 mod pattern;
 mod sniff;

@@ -236,7 +236,7 @@ fn fit_columns(rows: &[Vec<String>], width: usize) -> (Vec<usize>, Vec<usize>) {
     }
     // a later drop may have freed more than needed: give it back to the cut columns
     let natural = widths_natural(rows);
-    for k in [FLAGS, CALL_ID, FROM, TO] {
+    for k in [CALL_ID, FLAGS, FROM, TO] {
         let now = total(&widths, &shown);
         if now < width && shown.contains(&k) && widths[k] < natural[k] {
             widths[k] = natural[k].min(widths[k] + (width - now));
