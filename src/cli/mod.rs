@@ -340,7 +340,7 @@ pub struct SniffArgs {
     #[arg(short = 'c', long, value_name = "N")]
     pub count: Option<u64>,
     /// Bytes kept of each packet (large INVITEs need more than 8192).
-    #[arg(short = 's', long, value_name = "BYTES", default_value_t = 65535)]
+    #[arg(short = 's', long, value_name = "BYTES", default_value_t = 262_144)]
     pub snaplen: i32,
     #[command(flatten)]
     pub filters: FilterArgs,

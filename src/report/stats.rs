@@ -104,62 +104,69 @@ impl Stats {
             packets,
         };
         for c in calls {
-            s.calls += 1;
-            *s.kinds.entry(c.kind.as_str().into()).or_default() += 1;
-            *s.states
-                .entry(c.kind.as_str().into())
-                .or_default()
-                .entry(c.state.into())
-                .or_default() += 1;
-            for f in &c.flags {
-                *s.flags.entry((*f).into()).or_default() += 1;
-            }
-            for m in &c.messages {
-                let count = match (m.method.as_deref(), m.status) {
-                    (Some(method), _) => s.methods.entry(sanitize(method)).or_default(),
-                    (None, Some(status)) => {
-                        if let Some(r) = m.reason.as_deref() {
-                            s.phrases.entry(status).or_insert_with(|| sanitize(r));
-                        }
-                        s.statuses.entry(status).or_default()
-                    }
-                    (None, None) => continue,
-                };
-                if m.retransmission {
-                    count.retransmissions += 1;
-                    s.retransmissions += 1;
-                } else {
-                    count.messages += 1;
-                }
-            }
-            for p in &c.prack {
-                if p.status.is_some() {
-                    s.prack.reliable_provisionals += 1;
-                    if p.acknowledged {
-                        s.prack.acknowledged += 1;
-                    }
-                } else {
-                    s.prack.unmatched_pracks += 1;
-                }
-                for w in &p.problems {
-                    *s.prack.problems.entry((*w).into()).or_default() += 1;
-                }
-            }
-            for t in &c.transfers {
-                s.transfers.refers += 1;
-                if t.attended {
-                    s.transfers.attended += 1;
-                }
-                if t.target_call_id.is_some() {
-                    s.transfers.linked += 1;
-                }
-                *s.transfers
-                    .outcomes
-                    .entry(outcome_word(t.outcome).into())
-                    .or_default() += 1;
-            }
+            s.add(c);
         }
         s
+    }
+
+    /// Counts one more call (streaming: `sniff` adds each call as it is handed out).
+    pub fn add(&mut self, c: &Call) {
+        self.calls += 1;
+        *self.kinds.entry(c.kind.as_str().into()).or_default() += 1;
+        *self
+            .states
+            .entry(c.kind.as_str().into())
+            .or_default()
+            .entry(c.state.into())
+            .or_default() += 1;
+        for f in &c.flags {
+            *self.flags.entry((*f).into()).or_default() += 1;
+        }
+        for m in &c.messages {
+            let count = match (m.method.as_deref(), m.status) {
+                (Some(method), _) => self.methods.entry(sanitize(method)).or_default(),
+                (None, Some(status)) => {
+                    if let Some(r) = m.reason.as_deref() {
+                        self.phrases.entry(status).or_insert_with(|| sanitize(r));
+                    }
+                    self.statuses.entry(status).or_default()
+                }
+                (None, None) => continue,
+            };
+            if m.retransmission {
+                count.retransmissions += 1;
+                self.retransmissions += 1;
+            } else {
+                count.messages += 1;
+            }
+        }
+        for p in &c.prack {
+            if p.status.is_some() {
+                self.prack.reliable_provisionals += 1;
+                if p.acknowledged {
+                    self.prack.acknowledged += 1;
+                }
+            } else {
+                self.prack.unmatched_pracks += 1;
+            }
+            for w in &p.problems {
+                *self.prack.problems.entry((*w).into()).or_default() += 1;
+            }
+        }
+        for t in &c.transfers {
+            self.transfers.refers += 1;
+            if t.attended {
+                self.transfers.attended += 1;
+            }
+            if t.target_call_id.is_some() {
+                self.transfers.linked += 1;
+            }
+            *self
+                .transfers
+                .outcomes
+                .entry(outcome_word(t.outcome).into())
+                .or_default() += 1;
+        }
     }
 
     /// The aligned text report.

@@ -275,6 +275,43 @@ fn cells(index: usize, c: &Call, same_day: bool) -> Vec<String> {
     ]
 }
 
+/// One line per call, for `sniff` as each call ends: end time, state and final status,
+/// caller and callee, first hop, message count, PDD, duration, flags and the Call-ID last
+/// (it is long, and a line cut by the terminal loses least there).
+pub fn one_line(c: &Call, style: &Style) -> String {
+    let end = format_time(c.end);
+    let status = c.final_status.map(|s| format!(" {s}")).unwrap_or_default();
+    let hop = c
+        .messages
+        .first()
+        .map(|m| format!("{} → {}", m.src, m.dst))
+        .unwrap_or_default();
+    let mut parts = vec![
+        style.paint(Tone::Dim, &end[11..23]),
+        format!("{:<5}", c.kind.as_str()),
+        style.paint(Tone::of_state(c.state), &format!("{}{status}", c.state)),
+        format!(
+            "{} → {}",
+            party_name(&c.participants.caller),
+            party_name(&c.participants.callee)
+        ),
+        hop,
+        format!("{} msgs", c.messages.len() as u64 + c.messages_dropped),
+    ];
+    if let Some(p) = c.timings.pdd {
+        parts.push(format!("PDD {}", secs(p)));
+    }
+    if let Some(d) = c.timings.duration {
+        parts.push(format!("duration {}", secs(d)));
+    }
+    let f = flags(c);
+    if !f.is_empty() {
+        parts.push(style.paint(Tone::Warn, &f.join(" ")));
+    }
+    parts.push(sanitize(&c.call_id));
+    parts.join("  ")
+}
+
 /// The user part of a party's URI (`alice` of `sip:alice@example.com`), else its host, else
 /// its display name.
 pub fn party_name(p: &Party) -> String {
@@ -454,6 +491,16 @@ mod tests {
             },
         );
         assert!(col.contains("\x1b["), "{col}");
+    }
+
+    #[test]
+    fn one_line_summary() {
+        let c = testdata::basic_call();
+        assert_eq!(
+            one_line(&c, &Style::default()),
+            "10:00:14.020  call   completed 200  alice → bob  192.0.2.10:5060 → 192.0.2.20:5060  \
+             8 msgs  PDD 0.100s  duration 12.00s  retx:1  a84b4c76e66710@pc33.example.com"
+        );
     }
 
     #[test]
