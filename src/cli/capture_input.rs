@@ -10,29 +10,11 @@ use sipscope::capture::Capture;
 use sipscope::ingest::{Ingest, IngestStats};
 use sipscope::sip;
 
-/// One SIP message as listed by `export`.
+/// One SIP message of a call, as `stats` counts them (`export` goes through the engine).
 #[derive(Clone, Debug)]
 pub struct ExportMessage {
     /// Frame number.
     pub frame: u64,
-    /// Capture time (epoch seconds).
-    pub time: f64,
-    /// Source `ip:port`.
-    pub src: String,
-    /// Destination `ip:port`.
-    pub dst: String,
-    /// Transport name.
-    pub transport: &'static str,
-    /// Request method.
-    pub method: Option<String>,
-    /// Response status.
-    pub status: Option<u16>,
-    /// Response reason phrase.
-    pub reason: Option<String>,
-    /// CSeq number.
-    pub cseq: Option<u32>,
-    /// CSeq method.
-    pub cseq_method: Option<String>,
 }
 
 /// The messages of the inputs.
@@ -67,18 +49,8 @@ pub fn read_calls(paths: &[PathBuf]) -> Result<Calls, CliError> {
             out.without_call_id += 1;
             return;
         };
-        let cseq = msg.cseq();
         let entry = ExportMessage {
             frame: m.meta.frame,
-            time: m.meta.time.as_secs_f64(),
-            src: m.meta.src.to_string(),
-            dst: m.meta.dst.to_string(),
-            transport: m.meta.transport.as_str(),
-            method: msg.method().map(|x| x.as_str().to_string()),
-            status: msg.status(),
-            reason: msg.reason_phrase().map(str::to_string),
-            cseq: cseq.as_ref().map(|c| c.seq),
-            cseq_method: cseq.as_ref().map(|c| c.method.as_str().to_string()),
         };
         let i = *index.entry(call_id.to_string()).or_insert_with(|| {
             out.calls.push((call_id.to_string(), Vec::new()));

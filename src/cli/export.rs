@@ -1,72 +1,75 @@
-//! `sipscope export`: the SIP messages of the captures grouped by Call-ID, as JSON in the
-//! shape of the call-flow contract (schema 1, `messages` entries). This first version lists
-//! messages only; the call-flow engine adds dialogs, states, PRACK and transfers.
+//! `sipscope export`: the call flows of the captures as JSON (schema 1, GUIDE §3,
+//! `docs/schema/export.schema.json`).
+//!
+//! The pipeline is capture -> ingest -> `sip::parse` -> `flow::Engine` (streaming) ->
+//! `report::json`. Calls are written as soon as they have finished and stayed quiet for the
+//! engine's linger time, so memory stays flat on huge captures; the calls still open at
+//! the end follow, ordered by first frame. The document ends with the capture-wide RFC 6076
+//! metrics, the engine counters and the capture warnings (also printed on stderr).
 
-use std::io::Write;
-
-use serde_json::{Value, json};
+use std::io::{self, Write};
 
 use super::{CliError, CmdResult};
-use crate::cli::capture_input::{ExportMessage, read_calls};
+use sipscope::capture::Capture;
+use sipscope::flow::{Config, Engine};
+use sipscope::ingest::Ingest;
+use sipscope::report::json::JsonWriter;
+use sipscope::sip;
 
 /// Runs the subcommand.
 pub fn run(args: super::ExportArgs) -> CmdResult {
-    let calls = read_calls(&args.input.captures)?;
-    let mut out: Box<dyn Write> = match &args.output {
-        Some(path) => Box::new(std::io::BufWriter::new(
-            std::fs::File::create(path)
-                .map_err(|e| CliError::input(format!("cannot write {}: {e}", path.display())))?,
-        )),
-        None => Box::new(std::io::BufWriter::new(std::io::stdout().lock())),
+    let mut cap =
+        Capture::open(&args.input.captures).map_err(|e| CliError::input(e.to_string()))?;
+    let out: Box<dyn Write> = match &args.output {
+        Some(path) => Box::new(io::BufWriter::new(std::fs::File::create(path).map_err(
+            |e| CliError::input(format!("cannot write {}: {e}", path.display())),
+        )?)),
+        None => Box::new(io::BufWriter::new(io::stdout().lock())),
     };
-    let text = if args.ndjson {
-        let mut s = String::new();
-        for (call_id, msgs) in &calls.calls {
-            s.push_str(&call_json(call_id, msgs).to_string());
-            s.push('\n');
-        }
-        s
+    let write_err = |e: io::Error| CliError::input(format!("cannot write the export: {e}"));
+    let mut writer = if args.ndjson {
+        JsonWriter::ndjson(out)
     } else {
-        let mut s = serde_json::to_string_pretty(&export_json(&calls.calls))
-            .expect("JSON values always serialise");
-        s.push('\n');
-        s
+        JsonWriter::document(out).map_err(write_err)?
     };
-    out.write_all(text.as_bytes())
-        .and_then(|_| out.flush())
-        .map_err(|e| CliError::input(format!("cannot write the export: {e}")))?;
-    Ok(std::process::ExitCode::SUCCESS)
-}
-
-/// The whole export document.
-pub fn export_json(calls: &[(String, Vec<ExportMessage>)]) -> Value {
-    json!({
-        "schema": 1,
-        "generator": format!("sipscope {}", env!("CARGO_PKG_VERSION")),
-        "calls": calls.iter().map(|(id, m)| call_json(id, m)).collect::<Vec<_>>(),
-    })
-}
-
-/// One call: its Call-ID, first and last message times, and its messages.
-fn call_json(call_id: &str, msgs: &[ExportMessage]) -> Value {
-    let start = msgs.first().map(|m| m.time);
-    let end = msgs.last().map(|m| m.time);
-    json!({
-        "call_id": call_id,
-        "start": start,
-        "end": end,
-        "messages": msgs.iter().map(|m| json!({
-            "frame": m.frame,
-            "time": m.time,
-            "src": m.src,
-            "dst": m.dst,
-            "transport": m.transport,
-            "method": m.method,
-            "status": m.status,
-            "reason": m.reason,
-            "cseq": m.cseq,
-            "cseq_method": m.cseq_method,
-            "retransmission": false,
-        })).collect::<Vec<_>>(),
-    })
+    let mut engine = Engine::new(Config {
+        streaming: true,
+        ..Config::default()
+    });
+    let mut ingest = Ingest::default();
+    let mut failed: Option<io::Error> = None;
+    let mut on_message = |m: sipscope::meta::RawMessage<'_>| {
+        match sip::parse(m.bytes) {
+            Ok(msg) => engine.on_message(&m.meta, &msg),
+            Err(e) => engine.on_invalid(&m.meta, e.kind.as_str()),
+        }
+        engine.drain_finished(m.meta.time, &mut |call| {
+            if failed.is_none() {
+                failed = writer.call(&call).err();
+            }
+        });
+    };
+    ingest.run(&mut cap, &mut on_message);
+    let warnings = cap.warnings();
+    for w in &warnings {
+        eprintln!("sipscope: warning: {w}");
+    }
+    let rest = engine.finish();
+    for call in &rest.calls {
+        if failed.is_none() {
+            failed = writer.call(call).err();
+        }
+    }
+    let result = match failed {
+        Some(e) => Err(e),
+        None => writer
+            .finish(&rest.metrics, &rest.counters, &warnings)
+            .map(|_| ()),
+    };
+    match result {
+        Ok(()) => Ok(std::process::ExitCode::SUCCESS),
+        // a reader that stopped early (`| head`) is not an error
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(std::process::ExitCode::SUCCESS),
+        Err(e) => Err(write_err(e)),
+    }
 }

@@ -61,7 +61,8 @@ pub(crate) struct RegistrationTracker {
 }
 
 fn better(a: &Attempt, b: &Attempt) -> bool {
-    (a.cseq, std::cmp::Reverse(a.via_count), a.time) >= (b.cseq, std::cmp::Reverse(b.via_count), b.time)
+    (a.cseq, std::cmp::Reverse(a.via_count), a.time)
+        >= (b.cseq, std::cmp::Reverse(b.via_count), b.time)
 }
 
 impl RegistrationTracker {
@@ -103,8 +104,16 @@ impl RegistrationTracker {
     }
 
     /// First final response to REGISTER `cseq`.
-    pub(crate) fn on_response(&mut self, cseq: u32, resp: RegisterResponse, frame: u64, time: Timestamp) {
-        let Some(a) = self.recent.iter_mut().rev().find(|a| a.cseq == cseq) else { return };
+    pub(crate) fn on_response(
+        &mut self,
+        cseq: u32,
+        resp: RegisterResponse,
+        frame: u64,
+        time: Timestamp,
+    ) {
+        let Some(a) = self.recent.iter_mut().rev().find(|a| a.cseq == cseq) else {
+            return;
+        };
         if a.final_status.is_some() {
             return;
         }
@@ -140,7 +149,9 @@ impl RegistrationTracker {
 
     /// The deciding attempt: (final status, unregister, last transmission).
     pub(crate) fn deciding(&self) -> Option<(Option<u16>, bool, Timestamp)> {
-        self.deciding.as_ref().map(|d| (d.final_status, d.unregister, d.last_time))
+        self.deciding
+            .as_ref()
+            .map(|d| (d.final_status, d.unregister, d.last_time))
     }
 
     /// The record and the RRD.
@@ -166,7 +177,11 @@ mod tests {
     }
 
     fn resp(status: u16, expires: Option<u32>) -> RegisterResponse {
-        RegisterResponse { status, contacts: vec![], expires }
+        RegisterResponse {
+            status,
+            contacts: vec![],
+            expires,
+        }
     }
 
     fn t(ms: i64) -> Timestamp {

@@ -229,17 +229,33 @@ impl TxnTable {
             // ACK to a non-2xx final belongs to the INVITE transaction (§17.1.1.3).
             let inv = key.with_method("INVITE");
             if let Some(i) = self.find(&inv) {
-                if self.txns[i as usize].rec.final_status.is_some_and(|s| s >= 300) {
-                    return Some(Located { idx: i, created: false, ack_of_invite: true });
+                if self.txns[i as usize]
+                    .rec
+                    .final_status
+                    .is_some_and(|s| s >= 300)
+                {
+                    return Some(Located {
+                        idx: i,
+                        created: false,
+                        ack_of_invite: true,
+                    });
                 }
             }
         }
         if let Some(i) = self.find(&key) {
-            return Some(Located { idx: i, created: false, ack_of_invite: false });
+            return Some(Located {
+                idx: i,
+                created: false,
+                ack_of_invite: false,
+            });
         }
 
         let is_request = request_method.is_some();
-        let sent_by = interner.intern(&sent_by_text(via.sent_by.host, via.sent_by.ipv6, via.sent_by.port));
+        let sent_by = interner.intern(&sent_by_text(
+            via.sent_by.host,
+            via.sent_by.ipv6,
+            via.sent_by.port,
+        ));
         let host_lc = if via.sent_by.host.bytes().any(|c| c.is_ascii_uppercase()) {
             interner.intern(&via.sent_by.host.to_ascii_lowercase())
         } else {
@@ -268,7 +284,11 @@ impl TxnTable {
             rec,
             host_lc,
             port: via.sent_by.port,
-            legacy_from_tag: if legacy { from_tag.map(Into::into) } else { None },
+            legacy_from_tag: if legacy {
+                from_tag.map(Into::into)
+            } else {
+                None
+            },
             seen: SmallVec::new(),
             via_count: msg.vias().count() as u32,
             from_tag: from_tag.map(Into::into),
@@ -286,7 +306,11 @@ impl TxnTable {
         let idx = self.txns.len() as u32;
         self.txns.push(state);
         self.index.entry(key.hash64()).or_default().push(idx);
-        Some(Located { idx, created: true, ack_of_invite: false })
+        Some(Located {
+            idx,
+            created: true,
+            ack_of_invite: false,
+        })
     }
 
     /// The INVITE transaction a CANCEL (same branch and sent-by) is aimed at.
@@ -380,9 +404,9 @@ impl TxnTable {
 
     /// Transactions that expect a response and have none.
     pub(crate) fn any_unanswered(&self) -> bool {
-        self.txns
-            .iter()
-            .any(|t| t.rec.expects_response && t.rec.final_status.is_none() && t.rec.request_frame.is_some())
+        self.txns.iter().any(|t| {
+            t.rec.expects_response && t.rec.final_status.is_none() && t.rec.request_frame.is_some()
+        })
     }
 }
 

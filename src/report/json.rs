@@ -41,12 +41,20 @@ impl<W: Write> JsonWriter<W> {
         write!(out, "{{\"schema\":{SCHEMA_VERSION},\"generator\":")?;
         serde_json::to_writer(&mut out, &generator())?;
         out.write_all(b",\"calls\":[")?;
-        Ok(JsonWriter { out, ndjson: false, calls: 0 })
+        Ok(JsonWriter {
+            out,
+            ndjson: false,
+            calls: 0,
+        })
     }
 
     /// An NDJSON writer: one call object per line.
     pub fn ndjson(out: W) -> Self {
-        JsonWriter { out, ndjson: true, calls: 0 }
+        JsonWriter {
+            out,
+            ndjson: true,
+            calls: 0,
+        }
     }
 
     /// Writes one call.
@@ -73,10 +81,19 @@ impl<W: Write> JsonWriter<W> {
 
     /// Closes the document with the metrics, counters and warnings (NDJSON: nothing more)
     /// and flushes. Returns the writer.
-    pub fn finish(mut self, metrics: &Metrics, counters: &Counters, warnings: &[String]) -> io::Result<W> {
+    pub fn finish(
+        mut self,
+        metrics: &Metrics,
+        counters: &Counters,
+        warnings: &[String],
+    ) -> io::Result<W> {
         if !self.ndjson {
             self.out.write_all(b"],")?;
-            let t = serde_json::to_string(&Trailer { metrics, counters, warnings })?;
+            let t = serde_json::to_string(&Trailer {
+                metrics,
+                counters,
+                warnings,
+            })?;
             // splice the trailer's fields into the document object
             self.out.write_all(&t.as_bytes()[1..])?;
             self.out.write_all(b"\n")?;
@@ -118,7 +135,9 @@ mod tests {
     #[test]
     fn ndjson_is_one_line_per_call_and_nothing_else() {
         let w = JsonWriter::ndjson(Vec::new());
-        let out = w.finish(&Metrics::default(), &Counters::default(), &[]).unwrap();
+        let out = w
+            .finish(&Metrics::default(), &Counters::default(), &[])
+            .unwrap();
         assert!(out.is_empty());
     }
 }
