@@ -1030,6 +1030,8 @@ impl CallBuilder {
                 state::is_terminal_call_state(v)
             }
             Kind::Subscription => self.subs.all_ended(),
+            // A registration lives as long as the binding it obtained.
+            Kind::Registration => self.registration.binding_until().is_none_or(|t| now >= t),
             _ => true,
         }
     }
@@ -1070,6 +1072,8 @@ impl CallBuilder {
         match kind {
             Kind::Call => {
                 let (deciding, first) = self.deciding_invite();
+                let deciding_final = deciding.and_then(|d| d.final_time);
+                let forked = deciding.is_some_and(|d| d.to_tags.len() >= 2);
                 if let Some(d) = deciding {
                     let facts = self.invite_facts(d);
                     let v = state::call_state(&facts, now);
@@ -1117,6 +1121,19 @@ impl CallBuilder {
                     reason = self.bye_reason.clone().or(self.cancel_reason.clone());
                 }
                 hangup = self.first_bye.map(|b| b.side);
+                // RFC 3261 §13.2.2.4: early dialogs that never got their own 2xx end with
+                // the INVITE transaction.
+                if deciding_final.is_some() {
+                    let caller = self.caller_tag.clone();
+                    for dl in self.dialogs.list.iter_mut() {
+                        if dl.usage == Usage::Invite
+                            && dl.state == DialogState::Early
+                            && dl.from_tag == caller
+                        {
+                            dl.state = DialogState::Terminated;
+                        }
+                    }
+                }
                 let unacked = self.answers.iter().any(|a| {
                     !self
                         .acks
@@ -1126,7 +1143,7 @@ impl CallBuilder {
                 if unacked {
                     flags.push("answered-without-ack");
                 }
-                if self.dialogs.invite_forks(self.caller_tag.as_deref()) >= 2 {
+                if forked {
                     flags.push("forked");
                 }
                 let challenged = self.txns.txns.iter().any(|t| {

@@ -179,14 +179,6 @@ impl Dialogs {
     pub(crate) fn any_confirmed(&self) -> bool {
         self.list.iter().any(|d| d.confirmed_frame.is_some())
     }
-
-    /// Number of distinct To tags among INVITE dialogs of `from_tag` (forking).
-    pub(crate) fn invite_forks(&self, from_tag: Option<&str>) -> usize {
-        self.list
-            .iter()
-            .filter(|d| d.usage == Usage::Invite && eq(from_tag, &d.from_tag) && d.to_tag.is_some())
-            .count()
-    }
 }
 
 #[cfg(test)]
@@ -230,7 +222,6 @@ mod tests {
         d.on_response(Some("a"), Some("b1"), 183, 2, Usage::Invite);
         d.on_response(Some("a"), Some("b2"), 183, 3, Usage::Invite);
         assert_eq!(d.list.len(), 2);
-        assert_eq!(d.invite_forks(Some("a")), 2);
         d.on_response(Some("a"), Some("b2"), 486, 4, Usage::Invite);
         assert!(d.list.iter().all(|x| x.state == DialogState::Terminated));
     }

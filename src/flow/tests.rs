@@ -3,9 +3,9 @@
 
 use std::time::Duration;
 
+use super::Config;
 use super::model::*;
 use super::testkit::*;
-use super::Config;
 
 const C: &str = "c1";
 
@@ -379,6 +379,10 @@ fn challenge_then_retry_is_decided_by_the_retry() {
     assert_eq!(c.state, "completed");
     assert!(c.flags.contains(&"auth-challenged"));
     assert!(!c.flags.contains(&"answered-without-ack"));
+    assert!(
+        !c.flags.contains(&"forked"),
+        "the challenge's To tag is not a fork"
+    );
     assert_eq!(ms(c.timings.pdd), Some(40)); // the SRD of the first INVITE: its 407
     assert_eq!(ms(c.timings.srd), Some(300));
     assert_eq!(ms(c.timings.setup), Some(2000));
@@ -625,7 +629,11 @@ fn answer_without_ack_and_forking() {
     assert!(c.flags.contains(&"forked"));
     assert!(c.flags.contains(&"answered-without-ack"));
     assert_eq!(c.dialogs.len(), 2);
-    assert_eq!(c.dialogs[0].state, DialogState::Early);
+    // the fork that never answered ends with the INVITE transaction
+    assert_eq!(
+        (c.dialogs[0].state, c.dialogs[0].terminated_frame),
+        (DialogState::Terminated, None)
+    );
     assert_eq!(c.dialogs[1].state, DialogState::Confirmed);
     assert_eq!(c.participants.callee.tag.as_deref(), Some("b1"));
 }

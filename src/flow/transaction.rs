@@ -81,6 +81,8 @@ pub(crate) struct TxnState {
     pub final_reason: Option<ReasonInfo>,
     /// First 2xx (a forked INVITE can get several; the first answers the call).
     pub first_2xx: Option<FirstAnswer>,
+    /// Distinct To tags of its responses (hashes; more than one: a forked INVITE).
+    pub to_tags: SmallVec<[u64; 2]>,
     /// Counted among the call's open transactions (request seen, expects a response, no
     /// final response yet).
     pub open: bool,
@@ -300,6 +302,7 @@ impl TxnTable {
             final_phrase: None,
             final_reason: None,
             first_2xx: None,
+            to_tags: SmallVec::new(),
             open: false,
             feature: Feature::None,
         };
@@ -365,6 +368,14 @@ impl TxnTable {
         reason: impl FnOnce() -> Option<ReasonInfo>,
     ) {
         let t = &mut self.txns[idx as usize];
+        if let Some(tag) = to_tag.filter(|_| status > 100) {
+            let mut h = FxHasher::default();
+            h.write(tag.as_bytes());
+            let h = h.finish();
+            if !t.to_tags.contains(&h) && t.to_tags.len() < 16 {
+                t.to_tags.push(h);
+            }
+        }
         if status > 100 && t.first_non100.is_none() {
             t.first_non100 = Some(meta.time);
         }
