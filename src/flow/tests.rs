@@ -1733,3 +1733,43 @@ fn export_has_the_guide_fields() {
     assert!((c["start"].as_f64().unwrap() - 1_700_000_000.0).abs() < 1e-3);
     assert_eq!(c["dialogs"][0]["state"], "confirmed");
 }
+
+#[test]
+fn sent_by_without_port_is_the_default_port() {
+    let mut f = Feed::new();
+    f.send(0, A, B, &inv(1, "z9hG4bKi"));
+    let cancel =
+        req("CANCEL", C, 1, "z9hG4bKi", "a1", None, "").replace("ua.example:5060", "UA.example");
+    f.send(100, A, B, &cancel);
+    f.send(110, B, A, &r(200, 1, "CANCEL", "z9hG4bKi", Some("b1")));
+    f.send(120, B, A, &r(487, 1, "INVITE", "z9hG4bKi", Some("b1")));
+    let c = f.one();
+    assert_eq!(c.transactions.len(), 2);
+    assert_eq!(c.transactions[1].cancels, Some(0));
+    assert_eq!(&*c.transactions[1].sent_by, "UA.example");
+    assert_eq!(c.state, "cancelled");
+}
+
+#[test]
+fn rfc2543_ack_to_a_failure_joins_the_invite_and_ack_to_2xx_does_not() {
+    // legacy branches: the ACK to a non-2xx has the INVITE's CSeq and From tag
+    let mut f = Feed::new();
+    f.send(0, A, B, &inv(1, "old1"));
+    f.send(10, B, A, &r(486, 1, "INVITE", "old1", Some("b1")));
+    f.send(20, A, B, &req("ACK", C, 1, "old1", "a1", Some("b1"), ""));
+    let c = f.one();
+    assert_eq!(c.transactions.len(), 1);
+    assert!(c.transactions[0].rfc2543);
+    assert_eq!(c.transactions[0].ack_frame, Some(3));
+    assert_eq!(c.state, "busy");
+    // ...while the ACK to a 2xx is a transaction of its own, even with the same values
+    let mut f = Feed::new();
+    f.send(0, A, B, &inv(1, ""));
+    f.send(10, B, A, &r(200, 1, "INVITE", "", Some("b1")));
+    f.send(20, A, B, &req("ACK", C, 1, "", "a1", Some("b1"), ""));
+    let c = f.one();
+    assert_eq!(c.transactions.len(), 2);
+    assert_eq!(&*c.transactions[1].method, "ACK");
+    assert!(!c.flags.contains(&"answered-without-ack"));
+    assert_eq!(ms(c.timings.answer_to_ack), Some(10));
+}

@@ -57,7 +57,7 @@ pub(crate) struct TxnState {
     /// The export record.
     pub rec: Transaction,
     host_lc: Atom,
-    port: Option<u16>,
+    port: u16,
     legacy_from_tag: Option<Box<str>>,
     seen: SmallVec<[u64; 4]>,
     /// Number of Via headers of the first message seen (request, or response when the
@@ -109,7 +109,7 @@ struct Key<'a> {
     legacy: bool,
     branch: Option<&'a str>,
     host: &'a str,
-    port: Option<u16>,
+    port: u16,
     method: &'a str,
     cseq: u32,
     from_tag: Option<&'a str>,
@@ -176,6 +176,18 @@ pub(crate) struct TxnTable {
     index: FxHashMap<u64, SmallVec<[u32; 1]>>,
 }
 
+/// The sent-by port, the transport's default when absent (RFC 3261 §18.2.2: 5060, or 5061
+/// for TLS), so that `host` and `host:5060` name the same sender.
+fn port_of(via: &crate::sip::Via<'_>) -> u16 {
+    via.sent_by.port.unwrap_or_else(|| {
+        if via.transport.eq_ignore_ascii_case("TLS") || via.transport.eq_ignore_ascii_case("WSS") {
+            5061
+        } else {
+            5060
+        }
+    })
+}
+
 fn sent_by_text(host: &str, ipv6: bool, port: Option<u16>) -> String {
     let mut s = String::with_capacity(host.len() + 8);
     if ipv6 {
@@ -221,7 +233,7 @@ impl TxnTable {
             legacy,
             branch: via.branch,
             host: via.sent_by.host,
-            port: via.sent_by.port,
+            port: port_of(&via),
             method: method.as_str(),
             cseq: cseq.seq,
             from_tag,
@@ -285,7 +297,7 @@ impl TxnTable {
         let state = TxnState {
             rec,
             host_lc,
-            port: via.sent_by.port,
+            port: port_of(&via),
             legacy_from_tag: if legacy {
                 from_tag.map(Into::into)
             } else {
@@ -325,7 +337,7 @@ impl TxnTable {
             legacy: !via.is_rfc3261_branch(),
             branch: via.branch,
             host: via.sent_by.host,
-            port: via.sent_by.port,
+            port: port_of(&via),
             method: "INVITE",
             cseq: cseq.seq,
             from_tag: from.as_ref().and_then(|f| f.tag),
