@@ -1,13 +1,20 @@
-//! `sipscope export`: the call-flow JSON (schema 1, GUIDE §3,
+//! `sipscope export`: the call flows of the captures as JSON (schema 1, GUIDE §3,
 //! `docs/schema/export.schema.json`), as one document or as NDJSON, to stdout or a file.
-//! The JSON itself is written by `report::json` (the engine's records are the JSON shape);
-//! this module adds the inputs, the filters and the output.
+//!
+//! The pipeline is capture -> ingest -> `sip::parse` -> `flow::Engine` (streaming) ->
+//! `report::json`. Calls are written as soon as they have finished and stayed quiet for the
+//! engine's linger time, so memory stays flat on huge captures; the calls still open at
+//! the end follow, ordered by first frame. The document ends with the capture-wide RFC 6076
+//! metrics, the engine counters and the capture warnings (also printed on stderr). With
+//! filters only the matching calls are written and the metrics cover them alone.
 
 use std::fs::File;
 use std::io::{self, BufWriter, Write};
 use std::process::ExitCode;
 
+use sipscope::flow::{Config, Engine};
 use sipscope::report::json::JsonWriter;
+use sipscope::sip;
 
 use super::filter::Filter;
 use super::{CliError, CmdResult, ExportArgs, Global, NOTHING_MATCHED, input, metrics, out_err};
@@ -21,55 +28,78 @@ Examples:
 
 The document follows schema 1 (docs/schema/export.schema.json): one entry per Call-ID
 with its messages (frame numbers as in Wireshark), dialogs, transactions, PRACK and
-transfer records, then capture-wide RFC 6076 metrics, counters and warnings. With
-filters, only the matching calls are written and the metrics cover them alone.
-Exit status 1 (with an empty list) when filters were given and no call matched.";
+transfer records, then capture-wide RFC 6076 metrics, counters and warnings. Calls are
+written as they finish (memory stays flat on big captures). With filters, only the
+matching calls are written and the metrics cover them alone; exit status 1 (with an
+empty list) when no call matched.";
 
 /// Runs the subcommand.
 pub fn run(args: ExportArgs, g: Global) -> CmdResult {
+    let to_file = args.output.as_ref().filter(|p| p.as_os_str() != "-");
     // open the output first: a bad -o path is an error before minutes of reading
-    let sink: Box<dyn Write> = match &args.output {
-        Some(path) if path.as_os_str() != "-" => Box::new(
+    let sink: Box<dyn Write> = match to_file {
+        Some(path) => Box::new(
             File::create(path)
                 .map_err(|e| CliError::input(format!("cannot create {}: {e}", path.display())))?,
         ),
-        _ => Box::new(io::stdout().lock()),
+        None => Box::new(io::stdout().lock()),
     };
-    let res = input::analyze(&args.input.captures, g, false)?;
-    let filter = Filter::new(&args.filters);
-    let analysis = &res.analysis;
-    let calls: Vec<_> = analysis
-        .calls
-        .iter()
-        .filter(|c| filter.matches(c))
-        .collect();
+    let write_err = |e: io::Error| match to_file {
+        Some(path) => CliError::input(format!("cannot write {}: {e}", path.display())),
+        None => out_err(e),
+    };
     let out = BufWriter::with_capacity(1 << 16, sink);
-    let write_err = |e: io::Error| match &args.output {
-        Some(path) if path.as_os_str() != "-" => {
-            CliError::input(format!("cannot write {}: {e}", path.display()))
-        }
-        _ => out_err(e),
-    };
-    let mut w = if args.ndjson {
+    let mut writer = if args.ndjson {
         JsonWriter::ndjson(out)
     } else {
         JsonWriter::document(out).map_err(write_err)?
     };
-    for c in &calls {
-        w.call(c).map_err(write_err)?;
+    let filter = Filter::new(&args.filters);
+    let mut acc = metrics::Acc::default();
+    let mut engine = Engine::new(Config {
+        streaming: true,
+        ..Config::default()
+    });
+    let mut failed: Option<io::Error> = None;
+    let mut write = |call: &sipscope::flow::Call| {
+        if failed.is_none() && filter.matches(call) {
+            acc.add(call);
+            failed = writer.call(call).err();
+        }
+    };
+    let packets = input::read_messages(&args.input.captures, g, |m| {
+        match sip::parse(m.bytes) {
+            Ok(msg) => engine.on_message(&m.meta, &msg),
+            Err(e) => engine.on_invalid(&m.meta, e.kind.as_str()),
+        }
+        engine.drain_finished(m.meta.time, &mut |call| write(&call));
+    })?;
+    if !g.quiet {
+        for w in &packets.warnings {
+            eprintln!("sipscope: warning: {w}");
+        }
+    }
+    let rest = engine.finish();
+    for call in &rest.calls {
+        write(call);
+    }
+    if let Some(e) = failed {
+        return Err(write_err(e));
     }
     let metrics = if filter.is_empty() {
-        analysis.metrics.clone()
+        rest.metrics.clone()
     } else {
-        metrics::over(calls.iter().copied())
+        acc.metrics()
     };
-    w.finish(&metrics, &analysis.counters, &res.packets.warnings)
+    let written = writer.written();
+    writer
+        .finish(&metrics, &rest.counters, &packets.warnings)
         .map_err(write_err)?;
-    if calls.is_empty() && !filter.is_empty() {
+    if written == 0 && !filter.is_empty() {
         if !g.quiet {
             eprintln!(
                 "sipscope: no call matched ({} in the input)",
-                analysis.calls.len()
+                rest.counters.calls
             );
         }
         return Ok(ExitCode::from(NOTHING_MATCHED));
