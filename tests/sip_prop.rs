@@ -73,12 +73,10 @@ fn fields() -> impl Strategy<Value = Fields> {
 }
 
 /// How to write one header: (long name, compact form, value).
-fn headers(
-    f: &Fields,
-) -> (
-    Vec<(&'static str, Option<char>, String)>,
-    Vec<(&'static str, Option<char>, String)>,
-) {
+type Line = (&'static str, Option<char>, String);
+
+/// The Via lines (in order) and the other headers of a message with fields `f`.
+fn headers(f: &Fields) -> (Vec<Line>, Vec<Line>) {
     let vias = f
         .vias
         .iter()
@@ -214,7 +212,7 @@ fn render(f: &Fields, s: &Style) -> String {
             _ => random_case(name, s.case[k]),
         };
         let value = match s.fold[k] {
-            Some(n) if name.to_ascii_lowercase() != "call-id" && name != "i" && name != "I" => {
+            Some(n) if !name.eq_ignore_ascii_case("call-id") && name != "i" && name != "I" => {
                 fold(&value, n, eol(k))
             }
             _ => value,
