@@ -120,10 +120,34 @@ header_names! {
     ContentTransferEncoding => "Content-Transfer-Encoding";
 }
 
+/// Compares `name` with the lowercase candidate `lower` (letters and `-` only). OR-ing 0x20
+/// lowercases letters; `-` (0x2D) could also match CR (0x0D), which never occurs in a name
+/// here because the scanner only classifies names made of token characters. The comparison
+/// does not short-circuit, so the compiler can vectorise it.
+#[inline]
+fn eq_lower(name: &[u8], lower: &[u8]) -> bool {
+    name.len() == lower.len()
+        && name
+            .iter()
+            .zip(lower)
+            .fold(0u8, |acc, (&x, &y)| acc | ((x | 0x20) ^ y))
+            == 0
+}
+
 impl HeaderName {
     /// Classifies a header name as it appears on the wire (any case, compact or long form).
+    /// Names with non-token characters are `Other`.
     #[inline]
     pub fn classify(name: &[u8]) -> HeaderName {
+        if !name.iter().all(|&b| super::lex::is_token_char(b)) {
+            return HeaderName::Other;
+        }
+        Self::classify_token(name)
+    }
+
+    /// [`HeaderName::classify`] for a name already known to consist of token characters.
+    #[inline]
+    pub(crate) fn classify_token(name: &[u8]) -> HeaderName {
         use HeaderName::*;
         let first = match name.first() {
             Some(b) => b | 0x20,
@@ -132,107 +156,82 @@ impl HeaderName {
         if name.len() == 1 {
             return Self::from_compact(first);
         }
-        let cands: &[(&[u8], HeaderName)] = match name.len() {
-            2 => &[(b"to", To)],
-            3 => &[(b"via", Via)],
-            4 => &[
-                (b"from", From),
-                (b"cseq", CSeq),
-                (b"rseq", RSeq),
-                (b"rack", RAck),
-                (b"date", Date),
-                (b"path", PathHeader),
-            ],
-            5 => &[(b"allow", Allow), (b"event", Event), (b"route", Route)],
-            6 => &[
-                (b"server", Server),
-                (b"reason", Reason),
-                (b"min-se", MinSe),
-                (b"accept", Accept),
-            ],
-            7 => &[
-                (b"call-id", CallId),
-                (b"contact", Contact),
-                (b"require", Require),
-                (b"expires", Expires),
-                (b"subject", Subject),
-                (b"warning", Warning),
-                (b"privacy", Privacy),
-            ],
-            8 => &[
-                (b"refer-to", ReferTo),
-                (b"replaces", Replaces),
-                (b"identity", Identity),
-                (b"priority", Priority),
-                (b"reply-to", ReplyTo),
-            ],
-            9 => &[
-                (b"supported", Supported),
-                (b"refer-sub", ReferSub),
-                (b"timestamp", Timestamp),
-                (b"call-info", CallInfo),
-            ],
-            10 => &[
-                (b"user-agent", UserAgent),
-                (b"alert-info", AlertInfo),
-                (b"error-info", ErrorInfo),
-            ],
-            11 => &[
-                (b"unsupported", Unsupported),
-                (b"min-expires", MinExpires),
-                (b"referred-by", ReferredBy),
-                (b"retry-after", RetryAfter),
-                (b"in-reply-to", InReplyTo),
-            ],
-            12 => &[
-                (b"max-forwards", MaxForwards),
-                (b"content-type", ContentType),
-                (b"allow-events", AllowEvents),
-                (b"record-route", RecordRoute),
-                (b"organization", Organization),
-                (b"mime-version", MimeVersion),
-            ],
-            13 => &[
-                (b"proxy-require", ProxyRequire),
-                (b"identity-info", IdentityInfo),
-                (b"authorization", Authorization),
-                (b"service-route", ServiceRoute),
-            ],
-            14 => &[
-                (b"content-length", ContentLength),
-                (b"accept-contact", AcceptContact),
-                (b"reject-contact", RejectContact),
-            ],
-            15 => &[
-                (b"session-expires", SessionExpires),
-                (b"accept-encoding", AcceptEncoding),
-                (b"accept-language", AcceptLanguage),
-            ],
-            16 => &[
-                (b"content-encoding", ContentEncoding),
-                (b"www-authenticate", WwwAuthenticate),
-            ],
-            18 => &[
-                (b"subscription-state", SubscriptionState),
-                (b"proxy-authenticate", ProxyAuthenticate),
-            ],
-            19 => &[
-                (b"p-asserted-identity", PAssertedIdentity),
-                (b"content-disposition", ContentDisposition),
-                (b"request-disposition", RequestDisposition),
-                (b"proxy-authorization", ProxyAuthorization),
-                (b"authentication-info", AuthenticationInfo),
-            ],
-            20 => &[(b"p-preferred-identity", PPreferredIdentity)],
-            25 => &[(b"content-transfer-encoding", ContentTransferEncoding)],
-            _ => &[],
-        };
-        for &(cand, kind) in cands {
-            if cand[0] == first && name.eq_ignore_ascii_case(cand) {
-                return kind;
+        // Dispatch on (length, first, last) lowercased; generated from the list above.
+        let last = name[name.len() - 1] | 0x20;
+        let (cand, kind): (&[u8], HeaderName) = match (name.len(), first, last) {
+            (2, b't', b'o') => (b"to", To),
+            (3, b'v', b'a') => (b"via", Via),
+            (4, b'c', b'q') => (b"cseq", CSeq),
+            (4, b'd', b'e') => (b"date", Date),
+            (4, b'f', b'm') => (b"from", From),
+            (4, b'p', b'h') => (b"path", PathHeader),
+            (4, b'r', b'k') => (b"rack", RAck),
+            (4, b'r', b'q') => (b"rseq", RSeq),
+            (5, b'a', b'w') => (b"allow", Allow),
+            (5, b'e', b't') => (b"event", Event),
+            (5, b'r', b'e') => (b"route", Route),
+            (6, b'a', b't') => (b"accept", Accept),
+            (6, b'm', b'e') => (b"min-se", MinSe),
+            (6, b'r', b'n') => (b"reason", Reason),
+            (6, b's', b'r') => (b"server", Server),
+            (7, b'c', b'd') => (b"call-id", CallId),
+            (7, b'c', b't') => (b"contact", Contact),
+            (7, b'e', b's') => (b"expires", Expires),
+            (7, b'p', b'y') => (b"privacy", Privacy),
+            (7, b'r', b'e') => (b"require", Require),
+            (7, b's', b't') => (b"subject", Subject),
+            (7, b'w', b'g') => (b"warning", Warning),
+            (8, b'i', b'y') => (b"identity", Identity),
+            (8, b'p', b'y') => (b"priority", Priority),
+            (8, b'r', b'o') => {
+                if eq_lower(name, b"refer-to") {
+                    return ReferTo;
+                }
+                (b"reply-to", ReplyTo)
             }
-        }
-        Other
+            (8, b'r', b's') => (b"replaces", Replaces),
+            (9, b'c', b'o') => (b"call-info", CallInfo),
+            (9, b'r', b'b') => (b"refer-sub", ReferSub),
+            (9, b's', b'd') => (b"supported", Supported),
+            (9, b't', b'p') => (b"timestamp", Timestamp),
+            (10, b'a', b'o') => (b"alert-info", AlertInfo),
+            (10, b'e', b'o') => (b"error-info", ErrorInfo),
+            (10, b'u', b't') => (b"user-agent", UserAgent),
+            (11, b'i', b'o') => (b"in-reply-to", InReplyTo),
+            (11, b'm', b's') => (b"min-expires", MinExpires),
+            (11, b'r', b'r') => (b"retry-after", RetryAfter),
+            (11, b'r', b'y') => (b"referred-by", ReferredBy),
+            (11, b'u', b'd') => (b"unsupported", Unsupported),
+            (12, b'a', b's') => (b"allow-events", AllowEvents),
+            (12, b'c', b'e') => (b"content-type", ContentType),
+            (12, b'm', b'n') => (b"mime-version", MimeVersion),
+            (12, b'm', b's') => (b"max-forwards", MaxForwards),
+            (12, b'o', b'n') => (b"organization", Organization),
+            (12, b'r', b'e') => (b"record-route", RecordRoute),
+            (13, b'a', b'n') => (b"authorization", Authorization),
+            (13, b'i', b'o') => (b"identity-info", IdentityInfo),
+            (13, b'p', b'e') => (b"proxy-require", ProxyRequire),
+            (13, b's', b'e') => (b"service-route", ServiceRoute),
+            (14, b'a', b't') => (b"accept-contact", AcceptContact),
+            (14, b'c', b'h') => (b"content-length", ContentLength),
+            (14, b'r', b't') => (b"reject-contact", RejectContact),
+            (15, b'a', b'e') => (b"accept-language", AcceptLanguage),
+            (15, b'a', b'g') => (b"accept-encoding", AcceptEncoding),
+            (15, b's', b's') => (b"session-expires", SessionExpires),
+            (16, b'c', b'g') => (b"content-encoding", ContentEncoding),
+            (16, b'w', b'e') => (b"www-authenticate", WwwAuthenticate),
+            (18, b'p', b'e') => (b"proxy-authenticate", ProxyAuthenticate),
+            (18, b's', b'e') => (b"subscription-state", SubscriptionState),
+            (19, b'a', b'o') => (b"authentication-info", AuthenticationInfo),
+            (19, b'c', b'n') => (b"content-disposition", ContentDisposition),
+            (19, b'p', b'n') => (b"proxy-authorization", ProxyAuthorization),
+            (19, b'p', b'y') => (b"p-asserted-identity", PAssertedIdentity),
+            (19, b'r', b'n') => (b"request-disposition", RequestDisposition),
+            (20, b'p', b'y') => (b"p-preferred-identity", PPreferredIdentity),
+            (25, b'c', b'g') => (b"content-transfer-encoding", ContentTransferEncoding),
+            _ => return Other,
+        };
+        if eq_lower(name, cand) { kind } else { Other }
     }
 
     /// True for headers whose values must not be split on commas, because commas are part

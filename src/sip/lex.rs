@@ -12,19 +12,30 @@ pub fn is_lws(b: u8) -> bool {
 /// Trims LWS (including folds) from both ends.
 #[inline]
 pub fn trim(s: &str) -> &str {
-    s.trim_matches(|c: char| c.is_ascii() && is_lws(c as u8))
+    trim_end(trim_start(s))
 }
 
 /// Trims LWS from the start.
 #[inline]
 pub fn trim_start(s: &str) -> &str {
-    s.trim_start_matches(|c: char| c.is_ascii() && is_lws(c as u8))
+    let b = s.as_bytes();
+    let mut i = 0;
+    while i < b.len() && is_lws(b[i]) {
+        i += 1;
+    }
+    // Only ASCII bytes were skipped, so `i` is a char boundary.
+    &s[i..]
 }
 
 /// Trims LWS from the end.
 #[inline]
 pub fn trim_end(s: &str) -> &str {
-    s.trim_end_matches(|c: char| c.is_ascii() && is_lws(c as u8))
+    let b = s.as_bytes();
+    let mut i = b.len();
+    while i > 0 && is_lws(b[i - 1]) {
+        i -= 1;
+    }
+    &s[..i]
 }
 
 /// Trims LWS from both ends of a byte slice.
@@ -47,14 +58,27 @@ pub fn trim_bytes(mut b: &[u8]) -> &[u8] {
     b
 }
 
+const fn token_table() -> [bool; 256] {
+    let mut t = [false; 256];
+    let mut i = 0;
+    while i < 256 {
+        let b = i as u8;
+        t[i] = b.is_ascii_alphanumeric()
+            || matches!(
+                b,
+                b'-' | b'.' | b'!' | b'%' | b'*' | b'_' | b'+' | b'`' | b'\'' | b'~'
+            );
+        i += 1;
+    }
+    t
+}
+
+static TOKEN: [bool; 256] = token_table();
+
 /// RFC 3261 `token` characters: alphanum and `-.!%*_+`'~`.
 #[inline]
 pub fn is_token_char(b: u8) -> bool {
-    b.is_ascii_alphanumeric()
-        || matches!(
-            b,
-            b'-' | b'.' | b'!' | b'%' | b'*' | b'_' | b'+' | b'`' | b'\'' | b'~'
-        )
+    TOKEN[b as usize]
 }
 
 /// True if `s` is a non-empty RFC 3261 token.
@@ -146,6 +170,25 @@ impl<'a> Iterator for CommaValues<'a> {
             let item = trim(item);
             if !item.is_empty() {
                 return Some(item);
+            }
+        }
+    }
+}
+
+/// Splits on top-level commas like [`CommaValues`] but yields empty items too (for strict
+/// validation of stray `,`). Items are trimmed. Returns `Err` on an unbalanced quote or `<`.
+pub fn split_commas_raw(s: &str) -> Result<Vec<&str>, Unbalanced> {
+    let mut out = Vec::new();
+    let mut rest = s;
+    loop {
+        match find_top_level(rest.as_bytes(), b',')? {
+            Some(i) => {
+                out.push(trim(&rest[..i]));
+                rest = &rest[i + 1..];
+            }
+            None => {
+                out.push(trim(rest));
+                return Ok(out);
             }
         }
     }

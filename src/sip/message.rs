@@ -113,8 +113,9 @@ pub struct Message<'a> {
     start: StartLine<'a>,
     start_line: (u32, u32),
     headers: SmallVec<[Entry; 24]>,
-    /// 1 + index of the first header of each known kind; 0 when absent.
-    first: [u16; HeaderName::COUNT + 1],
+    /// 1 + index of the first header of each known kind; 0 when absent or (for messages
+    /// with more than 254 headers) not cached.
+    first: [u8; HeaderName::COUNT + 1],
     body_start: u32,
     body_end: u32,
     content_length: Option<usize>,
@@ -191,7 +192,7 @@ impl<'a> Message<'a> {
         }
 
         let mut headers: SmallVec<[Entry; 24]> = SmallVec::new();
-        let mut first = [0u16; HeaderName::COUNT + 1];
+        let mut first = [0u8; HeaderName::COUNT + 1];
         let body_start;
         loop {
             if pos >= raw.len() {
@@ -241,19 +242,22 @@ impl<'a> Message<'a> {
                 continue;
             }
             let line = &raw[line_start..end];
-            let (kind, name_len, vs, flags) = match memchr::memchr(b':', line) {
-                Some(colon) => {
-                    let mut n = colon;
-                    while n > 0 && matches!(line[n - 1], b' ' | b'\t') {
-                        n -= 1;
-                    }
-                    let kind = HeaderName::classify(&line[..n]);
-                    let bad = n == 0
-                        || (kind == HeaderName::Other
-                            && !line[..n].iter().all(|&b| super::lex::is_token_char(b)));
-                    (kind, n, colon + 1, if bad { E_BAD_LINE } else { 0 })
+            // Name: token characters, optional SP/HT, then ':' (one pass, no memchr).
+            let mut n = 0;
+            while n < line.len() && super::lex::is_token_char(line[n]) {
+                n += 1;
+            }
+            let mut c = n;
+            while c < line.len() && matches!(line[c], b' ' | b'\t') {
+                c += 1;
+            }
+            let (kind, name_len, vs, flags) = if n > 0 && c < line.len() && line[c] == b':' {
+                (HeaderName::classify_token(&line[..n]), n, c + 1, 0)
+            } else {
+                match memchr::memchr(b':', line) {
+                    Some(colon) => (HeaderName::Other, colon, colon + 1, E_BAD_LINE),
+                    None => (HeaderName::Other, line.len(), line.len(), E_BAD_LINE),
                 }
-                None => (HeaderName::Other, line.len(), line.len(), E_BAD_LINE),
             };
             if flags & E_BAD_LINE != 0 {
                 quirks |= Quirks::BAD_HEADER_LINE;
@@ -267,8 +271,8 @@ impl<'a> Message<'a> {
                 e -= 1;
             }
             let idx = headers.len();
-            if flags == 0 && first[kind as usize] == 0 && idx < u16::MAX as usize {
-                first[kind as usize] = idx as u16 + 1;
+            if flags == 0 && first[kind as usize] == 0 && idx < u8::MAX as usize {
+                first[kind as usize] = idx as u8 + 1;
             }
             headers.push(Entry {
                 name_start: line_start as u32,
@@ -371,6 +375,10 @@ impl<'a> Message<'a> {
     #[inline]
     fn first_entry(&self, kind: HeaderName) -> Option<&Entry> {
         match self.first[kind as usize] {
+            0 if self.headers.len() >= u8::MAX as usize => self
+                .headers
+                .iter()
+                .find(|e| e.kind == kind && e.flags & E_BAD_LINE == 0),
             0 => None,
             i => Some(&self.headers[i as usize - 1]),
         }
@@ -389,6 +397,7 @@ impl<'a> Message<'a> {
 
     fn entries_of(&self, kind: HeaderName) -> impl Iterator<Item = &Entry> + '_ {
         let start = match self.first[kind as usize] {
+            0 if self.headers.len() >= u8::MAX as usize => 0,
             0 => self.headers.len(),
             i => i as usize - 1,
         };
@@ -506,9 +515,14 @@ impl<'a> Message<'a> {
     #[inline]
     pub fn top_via(&self) -> Option<Via<'a>> {
         let v = self.first_str(HeaderName::Via)?;
-        let end = match find_top_level(v.as_bytes(), b',') {
-            Ok(Some(i)) => i,
-            _ => v.len(),
+        // Fast path: a comma before any quote or bracket ends the first hop.
+        let end = match memchr::memchr3(b',', b'"', b'<', v.as_bytes()) {
+            None => v.len(),
+            Some(i) if v.as_bytes()[i] == b',' => i,
+            Some(_) => match find_top_level(v.as_bytes(), b',') {
+                Ok(Some(i)) => i,
+                _ => v.len(),
+            },
         };
         Via::parse(&v[..end])
     }
@@ -782,7 +796,6 @@ impl<'a> Message<'a> {
         })
     }
 
-    #[allow(dead_code)]
     pub(crate) fn bad_line_raw(&self) -> Option<&'a [u8]> {
         self.headers
             .iter()
@@ -790,7 +803,6 @@ impl<'a> Message<'a> {
             .map(|e| &self.raw[e.name_start as usize..e.value_end as usize])
     }
 
-    #[allow(dead_code)]
     pub(crate) fn body_available(&self) -> usize {
         self.raw.len() - self.body_start as usize
     }
@@ -801,34 +813,30 @@ fn parse_start_line(line: &[u8]) -> Result<(StartLine<'_>, bool), ParseError> {
     if line.len() >= 4 && line[..4].eq_ignore_ascii_case(b"SIP/") {
         return parse_status_line(line);
     }
-    let text = std::str::from_utf8(line).map_err(|_| {
+    let mut end = line.len();
+    while end > 0 && matches!(line[end - 1], b' ' | b'\t') {
+        end -= 1;
+    }
+    let mut ws = end != line.len();
+    let t = &line[..end];
+    let not_start = || {
         err(
             ErrorKind::BadStartLine,
-            format!("request line is not UTF-8: {}", excerpt(line, 60)),
-        )
-    })?;
-    let trimmed = text.trim_end_matches([' ', '\t']);
-    let mut ws = trimmed.len() != text.len();
-    let mut parts = trimmed.split([' ', '\t']).filter(|p| !p.is_empty());
-    let (Some(method), Some(second)) = (parts.next(), parts.next()) else {
-        return Err(err(
-            ErrorKind::BadStartLine,
             format!("not a SIP request or status line: {}", excerpt(line, 60)),
-        ));
+        )
     };
-    if !super::lex::is_token(method) {
-        return Err(err(
-            ErrorKind::BadStartLine,
-            format!("method {} is not a token", excerpt(method.as_bytes(), 40)),
-        ));
+    let sp1 = memchr::memchr2(b' ', b'\t', t).ok_or_else(not_start)?;
+    let method = &t[..sp1];
+    if method.is_empty() || !method.iter().all(|&b| super::lex::is_token_char(b)) {
+        return Err(not_start());
     }
-    let version = trimmed.rsplit([' ', '\t']).next().unwrap_or("");
-    let version_ok = version.eq_ignore_ascii_case("SIP/2.0");
-    if !version_ok {
-        if version.len() > 4 && version[..4].eq_ignore_ascii_case("SIP/") && version != second {
+    let sp_last = memchr::memrchr2(b' ', b'\t', t).unwrap_or(sp1);
+    let version = &t[sp_last + 1..];
+    if !version.eq_ignore_ascii_case(b"SIP/2.0") {
+        if sp_last > sp1 && version.len() > 4 && version[..4].eq_ignore_ascii_case(b"SIP/") {
             return Err(err(
                 ErrorKind::UnknownVersion,
-                format!("unknown SIP version {}", excerpt(version.as_bytes(), 20)),
+                format!("unknown SIP version {}", excerpt(version, 20)),
             ));
         }
         return Err(err(
@@ -839,29 +847,39 @@ fn parse_start_line(line: &[u8]) -> Result<(StartLine<'_>, bool), ParseError> {
             ),
         ));
     }
-    if version == second {
+    let between = &t[sp1..=sp_last];
+    let mut a = 0;
+    let mut b = between.len();
+    while a < b && matches!(between[a], b' ' | b'\t') {
+        a += 1;
+    }
+    while b > a && matches!(between[b - 1], b' ' | b'\t') {
+        b -= 1;
+    }
+    let uri = &between[a..b];
+    if uri.is_empty() {
         return Err(err(
             ErrorKind::BadStartLine,
             format!("request line has no Request-URI: {}", excerpt(line, 60)),
         ));
     }
-    // The Request-URI is everything between the method and the version.
-    let uri_start = method.len();
-    let uri_end = trimmed.len() - version.len();
-    let between = &trimmed[uri_start..uri_end];
-    let uri = between.trim_matches([' ', '\t']);
-    if uri.contains([' ', '\t']) {
+    if memchr::memchr2(b' ', b'\t', uri).is_some() {
         return Err(err(
             ErrorKind::BadRequestUri,
-            format!(
-                "Request-URI contains whitespace: {}",
-                excerpt(uri.as_bytes(), 60)
-            ),
+            format!("Request-URI contains whitespace: {}", excerpt(uri, 60)),
         ));
     }
-    if between.len() != uri.len() + 2 || !between.starts_with(' ') || !between.ends_with(' ') {
+    if uri.len() + 2 != between.len() || between[0] != b' ' || between[between.len() - 1] != b' ' {
         ws = true;
     }
+    let uri = std::str::from_utf8(uri).map_err(|_| {
+        err(
+            ErrorKind::BadRequestUri,
+            format!("Request-URI is not UTF-8: {}", excerpt(uri, 60)),
+        )
+    })?;
+    // Token characters are ASCII, so this cannot fail.
+    let method = std::str::from_utf8(method).map_err(|_| not_start())?;
     Ok((
         StartLine::Request {
             method: Method::from_token(method),

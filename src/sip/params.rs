@@ -1,6 +1,6 @@
 //! `;name=value` parameter lists (URI parameters, header parameters, Via parameters).
 
-use super::lex::{find_top_level, quoted_len, trim};
+use super::lex::{find_top_level, is_lws, quoted_len, trim, trim_end};
 
 /// One parameter: the name and the value (without the quotes of a quoted value, escapes
 /// left as they are).
@@ -78,28 +78,46 @@ pub struct ParamIter<'a> {
 
 impl<'a> Iterator for ParamIter<'a> {
     type Item = Param<'a>;
+    #[inline]
     fn next(&mut self) -> Option<Param<'a>> {
-        while !self.rest.is_empty() {
-            let (item, next) = split_semi(self.rest);
-            self.rest = next.unwrap_or("");
-            let item = trim(item);
-            if item.is_empty() {
-                continue;
-            }
-            let (name, value) = match item.find('=') {
-                Some(i) => (trim(&item[..i]), Some(trim(&item[i + 1..]))),
-                None => (item, None),
-            };
-            let value = value.map(|v| {
-                if v.starts_with('"') && quoted_len(v.as_bytes()) == Some(v.len()) {
-                    &v[1..v.len() - 1]
-                } else {
-                    v
-                }
-            });
-            return Some(Param { name, value });
+        let s = self.rest;
+        let b = s.as_bytes();
+        let mut i = 0;
+        while i < b.len() && (b[i] == b';' || is_lws(b[i])) {
+            i += 1;
         }
-        None
+        if i >= b.len() {
+            self.rest = "";
+            return None;
+        }
+        let start = i;
+        let mut eq = None;
+        while i < b.len() {
+            match b[i] {
+                b';' => break,
+                b'=' if eq.is_none() => eq = Some(i),
+                b'"' => {
+                    i += quoted_len(&b[i..]).unwrap_or(b.len() - i);
+                    continue;
+                }
+                _ => {}
+            }
+            i += 1;
+        }
+        self.rest = &s[i..];
+        // All delimiters are ASCII, so every index used below is a char boundary.
+        let (name, value) = match eq {
+            Some(e) => (trim_end(&s[start..e]), Some(trim(&s[e + 1..i]))),
+            None => (trim_end(&s[start..i]), None),
+        };
+        let value = value.map(|v| {
+            if v.len() >= 2 && v.starts_with('"') && quoted_len(v.as_bytes()) == Some(v.len()) {
+                &v[1..v.len() - 1]
+            } else {
+                v
+            }
+        });
+        Some(Param { name, value })
     }
 }
 

@@ -61,7 +61,25 @@ pub struct CSeq<'a> {
 
 impl<'a> CSeq<'a> {
     /// Parses `1*DIGIT LWS Method`.
+    #[inline]
     pub fn parse(s: &'a str) -> Option<CSeq<'a>> {
+        // Fast path: `digits SP token` with nothing else (the everyday form).
+        let b = s.as_bytes();
+        let mut i = 0;
+        let mut seq: u64 = 0;
+        while i < b.len() && b[i].is_ascii_digit() && i < 10 {
+            seq = seq * 10 + (b[i] - b'0') as u64;
+            i += 1;
+        }
+        if i > 0 && i < b.len() && b[i] == b' ' && seq <= u32::MAX as u64 {
+            let m = &s[i + 1..];
+            if !m.is_empty() && m.bytes().all(is_token_char) {
+                return Some(CSeq {
+                    seq: seq as u32,
+                    method: Method::from_token(m),
+                });
+            }
+        }
         let (_, (_, n, _, m, _)) = all_consuming((lws, digits, lws1, token, lws))
             .parse(s)
             .ok()?;

@@ -107,11 +107,72 @@ fn via_head(i: &str) -> IResult<&str, (&str, &str, &str, HostPort<'_>)> {
     ))
 }
 
+/// Hand-written fast path for the everyday form `SIP/2.0/UDP host[:port][;params]`
+/// (no LWS, no IPv6). Anything else goes through the nom grammar in [`via_head`].
+#[inline]
+#[allow(clippy::type_complexity)]
+fn fast_head(s: &str) -> Option<(&str, (&str, &str, &str, HostPort<'_>))> {
+    let b = s.as_bytes();
+    if b.len() < 10 || &b[..8] != b"SIP/2.0/" {
+        return None;
+    }
+    let mut i = 8;
+    while i < b.len() && is_token_char(b[i]) {
+        i += 1;
+    }
+    if i == 8 || i >= b.len() || b[i] != b' ' {
+        return None;
+    }
+    let transport = &s[8..i];
+    i += 1;
+    let hs = i;
+    while i < b.len() && (b[i].is_ascii_alphanumeric() || matches!(b[i], b'.' | b'-' | b'_')) {
+        i += 1;
+    }
+    if i == hs {
+        return None;
+    }
+    let host = &s[hs..i];
+    let mut port = None;
+    if i < b.len() && b[i] == b':' {
+        i += 1;
+        let ps = i;
+        let mut v: u32 = 0;
+        while i < b.len() && b[i].is_ascii_digit() && i - ps < 5 {
+            v = v * 10 + (b[i] - b'0') as u32;
+            i += 1;
+        }
+        if i == ps || v > 65535 {
+            return None;
+        }
+        port = Some(v as u16);
+    }
+    if i < b.len() && b[i] != b';' {
+        return None;
+    }
+    Some((
+        &s[i..],
+        (
+            &s[..3],
+            &s[4..7],
+            transport,
+            HostPort {
+                host,
+                ipv6: false,
+                port,
+            },
+        ),
+    ))
+}
+
 impl<'a> Via<'a> {
     /// Parses one Via value (one hop). Returns `None` if the sent-protocol or sent-by is
     /// malformed or something other than parameters follows the sent-by.
     pub fn parse(s: &'a str) -> Option<Via<'a>> {
-        let (rest, (protocol, version, transport, sent_by)) = via_head(s).ok()?;
+        let (rest, (protocol, version, transport, sent_by)) = match fast_head(s) {
+            Some(r) => r,
+            None => via_head(s).ok()?,
+        };
         let rest = rest.trim_start_matches(|c: char| c.is_ascii() && is_lws(c as u8));
         if !rest.is_empty() && !rest.starts_with(';') {
             return None;
