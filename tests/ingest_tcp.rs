@@ -162,12 +162,11 @@ fn segment_cut_by_snaplen_is_a_gap_not_garbage() {
         eth_tcp(ISN + 1 + m1.len() as u32, ACK, &m2, false),
     ];
     // a capture with a 300-byte snaplen cuts the INVITE's segment
-    let mut pcap = Vec::new();
-    let mut w = PcapWriter::new(&mut pcap, LinkType::ETHERNET, false).unwrap();
+    let mut w = PcapWriter::new(Vec::new(), LinkType::ETHERNET, false).unwrap();
     for (i, f) in frames.iter().enumerate() {
         w.packet(Timestamp(1_000_000 * i as i64), f).unwrap();
     }
-    drop(w);
+    let mut pcap = w.into_inner();
     // rewrite record 2's caplen to 300 bytes, keeping its original length
     let rec2 = 24 + 16 + frames[0].len();
     pcap[rec2 + 8..rec2 + 12].copy_from_slice(&300u32.to_le_bytes());
