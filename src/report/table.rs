@@ -175,7 +175,7 @@ enum Step {
 
 const STEPS: &[Step] = &[
     Step::Shrink(CALL_ID, 24),
-    Step::Shrink(FLAGS, 16),
+    Step::Shrink(FLAGS, 20),
     Step::Shrink(FROM, 12),
     Step::Shrink(TO, 12),
     Step::Drop(KIND),
@@ -392,7 +392,29 @@ pub fn flags(c: &Call) -> Vec<String> {
         };
         out.push(word);
     }
+    // the most telling first, so a cut column keeps them
+    out.sort_by_key(|w| flag_rank(w));
     out
+}
+
+/// Order of the short flag words in the table (lower first).
+fn flag_rank(w: &str) -> u8 {
+    let head = w.split(':').next().unwrap_or(w);
+    match head {
+        "xfer" => 0,
+        "xfer-target" => 1,
+        "prack" | "prack!" => 2,
+        "late" => 3,
+        "no-final" => 4,
+        "cancel-race" => 5,
+        "no-ack" => 6,
+        "unanswered" => 7,
+        "forked" => 8,
+        "auth" => 9,
+        "cancel" => 10,
+        "retx" => 11,
+        _ => 12,
+    }
 }
 
 /// The JSON word of a transfer outcome.
@@ -445,7 +467,7 @@ mod tests {
             assert!(row1.contains(want), "{want} missing in {row1}");
         }
         let row2 = lines[3];
-        assert!(row2.contains("prack:never-pracked+1"), "{row2}");
+        assert!(row2.contains("xfer:success prack:never-pracked+1 late"), "{row2}");
         assert!(row2.contains("xfer:success"), "{row2}");
         assert!(row2.contains("late"), "{row2}");
     }
