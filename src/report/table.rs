@@ -220,6 +220,7 @@ fn fit_columns(rows: &[Vec<String>], width: usize) -> (Vec<usize>, Vec<usize>) {
     let total = |widths: &[usize], shown: &[usize]| {
         shown.iter().map(|&k| widths[k]).sum::<usize>() + GAP * shown.len().saturating_sub(1)
     };
+    let mut dropped = Vec::new();
     for step in STEPS {
         let now = total(&widths, &shown);
         if now <= width {
@@ -231,7 +232,12 @@ fn fit_columns(rows: &[Vec<String>], width: usize) -> (Vec<usize>, Vec<usize>) {
                     widths[k] = min.max(widths[k].saturating_sub(now - width));
                 }
             }
-            Step::Drop(k) => shown.retain(|&c| c != k),
+            Step::Drop(k) => {
+                if shown.contains(&k) {
+                    shown.retain(|&c| c != k);
+                    dropped.push(k);
+                }
+            }
         }
     }
     // a later drop may have freed more than needed: give it back to the cut columns
@@ -240,6 +246,13 @@ fn fit_columns(rows: &[Vec<String>], width: usize) -> (Vec<usize>, Vec<usize>) {
         let now = total(&widths, &shown);
         if now < width && shown.contains(&k) && widths[k] < natural[k] {
             widths[k] = natural[k].min(widths[k] + (width - now));
+        }
+    }
+    // and a dropped column comes back when it fits after all
+    for &k in dropped.iter().rev() {
+        if total(&widths, &shown) + GAP + widths[k] <= width {
+            shown.push(k);
+            shown.sort_unstable();
         }
     }
     (widths, shown)
