@@ -34,8 +34,10 @@ struct Row<'a> {
 
 /// Narrowest gap between two lanes.
 const MIN_GAP: usize = 12;
-/// Room kept for the notes on the right when squeezing lanes.
+/// Room kept for the notes on the right when squeezing lanes: at least this much...
 const MIN_NOTES: usize = 18;
+/// ... and at most this much (lanes are squeezed no further for longer notes).
+const MAX_NOTES: usize = 40;
 
 /// Renders the diagram of `calls` (one call, or a call and those linked to it by transfers)
 /// with a heading per call and a summary after the arrows.
@@ -98,7 +100,14 @@ pub fn render(calls: &[&Call], opts: LadderOptions, style: &Style) -> String {
     let mut x0 = gutter + host_w.div_ceil(2);
     let n = hosts.len().max(1);
     if n > 1 {
-        let room = style.width.saturating_sub(x0 + 1 + MIN_NOTES);
+        // keep room for the notes: the longest, up to MAX_NOTES columns
+        let longest_note = notes
+            .values()
+            .map(|v| width_of(&v.join("; ")))
+            .max()
+            .unwrap_or(0);
+        let reserve = longest_note.clamp(MIN_NOTES, MAX_NOTES) + 2;
+        let room = style.width.saturating_sub(x0 + 1 + reserve);
         if (n - 1) * gap > room {
             gap = (room / (n - 1)).max(MIN_GAP);
         }
