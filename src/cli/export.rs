@@ -35,6 +35,7 @@ empty list) when no call matched.";
 
 /// Runs the subcommand.
 pub fn run(args: ExportArgs, g: Global) -> CmdResult {
+    let inputs = input::open_inputs(&args.input.captures)?;
     let to_file = args.output.as_ref().filter(|p| p.as_os_str() != "-");
     // open the output first: a bad -o path is an error before minutes of reading
     let sink: Box<dyn Write> = match to_file {
@@ -48,7 +49,7 @@ pub fn run(args: ExportArgs, g: Global) -> CmdResult {
         Some(path) => CliError::input(format!("cannot write {}: {e}", path.display())),
         None => out_err(e),
     };
-    let out = BufWriter::with_capacity(1 << 16, sink);
+    let out = Deferred::new(BufWriter::with_capacity(1 << 16, sink));
     let mut writer = if args.ndjson {
         JsonWriter::ndjson(out)
     } else {
@@ -67,7 +68,7 @@ pub fn run(args: ExportArgs, g: Global) -> CmdResult {
             failed = writer.call(call).err();
         }
     };
-    let packets = input::read_messages(&args.input.captures, g, |m| {
+    let packets = inputs.read(g, |m| {
         match sip::parse(m.bytes) {
             Ok(msg) => engine.on_message(&m.meta, &msg),
             Err(e) => engine.on_invalid(&m.meta, e.kind.as_str()),
@@ -105,4 +106,51 @@ pub fn run(args: ExportArgs, g: Global) -> CmdResult {
         return Ok(ExitCode::from(NOTHING_MATCHED));
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Holds the first bytes back (up to [`Deferred::HOLD`]) until the output is flushed or
+/// grows past it, and drops them if it is dropped first: an input error found while
+/// reading (a capture of a link type we do not decode) then leaves stdout empty instead of
+/// half a document.
+struct Deferred<W: Write> {
+    inner: W,
+    held: Option<Vec<u8>>,
+}
+
+impl<W: Write> Deferred<W> {
+    const HOLD: usize = 1 << 16;
+
+    fn new(inner: W) -> Self {
+        Deferred {
+            inner,
+            held: Some(Vec::new()),
+        }
+    }
+
+    fn release(&mut self) -> io::Result<()> {
+        if let Some(held) = self.held.take() {
+            self.inner.write_all(&held)?;
+        }
+        Ok(())
+    }
+}
+
+impl<W: Write> Write for Deferred<W> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        match &mut self.held {
+            Some(held) if held.len() + buf.len() <= Self::HOLD => {
+                held.extend_from_slice(buf);
+                Ok(buf.len())
+            }
+            _ => {
+                self.release()?;
+                self.inner.write(buf)
+            }
+        }
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.release()?;
+        self.inner.flush()
+    }
 }
