@@ -16,7 +16,10 @@ fn table_of_a_transfer_capture() {
     // the REFER's call carries the transfer outcome, the triggered call is marked
     assert!(rows[0].iter().any(|c| c.contains("xfer:")), "{out}");
     assert!(rows[1].iter().any(|c| c.contains("xfer-target")), "{out}");
-    assert!(rows.iter().all(|r| r.iter().any(|c| c == "completed")), "{out}");
+    assert!(
+        rows.iter().all(|r| r.iter().any(|c| c == "completed")),
+        "{out}"
+    );
 }
 
 #[test]
@@ -26,7 +29,19 @@ fn table_of_a_prack_call() {
     assert_eq!(code, 0);
     insta::assert_snapshot!("calls_prack_call", out);
     let row = &table_rows(&out)[0];
-    for want in ["1", "08:48:25.417", "1907983263271201083544@10.33.6.101", "call", "MP114.FXS1", "101", "9", "completed", "200", "0.090s", "4.873s"] {
+    for want in [
+        "1",
+        "08:48:25.417",
+        "1907983263271201083544@10.33.6.101",
+        "call",
+        "MP114.FXS1",
+        "101",
+        "9",
+        "completed",
+        "200",
+        "0.090s",
+        "4.873s",
+    ] {
         assert!(row.iter().any(|c| c == want), "{want} not in {row:?}");
     }
 }
@@ -44,7 +59,15 @@ fn many_calls_sorted_and_limited() {
     let starts: Vec<&String> = rows.iter().map(|r| &r[1]).collect();
     assert!(starts.windows(2).all(|w| w[0] <= w[1]), "{starts:?}");
 
-    let (code, out, _) = run(&["calls", &cap, "--sort", "messages", "--reverse", "--limit", "5"]);
+    let (code, out, _) = run(&[
+        "calls",
+        &cap,
+        "--sort",
+        "messages",
+        "--reverse",
+        "--limit",
+        "5",
+    ]);
     assert_eq!(code, 0);
     let rows = table_rows(&out);
     assert_eq!(rows.len(), 5, "{out}");

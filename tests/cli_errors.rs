@@ -31,13 +31,19 @@ fn input_errors_are_one_line() {
     // a pcap of link type 147 (USER0), which we do not decode
     let user0 = dir.path().join("user0.pcap");
     let mut w = PcapWriter::new(Vec::new(), LinkType(147), false).unwrap();
-    w.packet(Timestamp(1_700_000_000_000_000_000), b"\x00\x01\x02\x03 not ethernet")
-        .unwrap();
+    w.packet(
+        Timestamp(1_700_000_000_000_000_000),
+        b"\x00\x01\x02\x03 not ethernet",
+    )
+    .unwrap();
     std::fs::write(&user0, w.into_inner()).unwrap();
     let user0 = user0.to_str().unwrap();
     let d = dir.path().to_str().unwrap();
     for cmd in ["calls", "flow", "stats", "export"] {
-        one_line_error(&[cmd, "/no/such/file.pcap"], "cannot open /no/such/file.pcap: no such file");
+        one_line_error(
+            &[cmd, "/no/such/file.pcap"],
+            "cannot open /no/such/file.pcap: no such file",
+        );
         one_line_error(&[cmd, text], "is not a pcap or pcapng capture");
         one_line_error(&[cmd, empty], "is empty");
         one_line_error(&[cmd, d], "it is a directory");
@@ -50,7 +56,10 @@ fn input_errors_are_one_line() {
 fn usage_errors_exit_2_and_help_exits_0() {
     let (code, _, err) = run(&["calls"]);
     assert_eq!(code, 2);
-    assert!(err.starts_with("error: the following required arguments were not provided"), "{err}");
+    assert!(
+        err.starts_with("error: the following required arguments were not provided"),
+        "{err}"
+    );
     assert!(err.lines().count() <= 6, "short: {err}");
     let (code, _, err) = run(&["bogus"]);
     assert_eq!(code, 2);
@@ -111,15 +120,25 @@ fn sniff_unknown_interface_and_bad_filter() {
 #[test]
 fn sniff_without_permission() {
     let is_root = std::fs::read_to_string("/proc/self/status")
-        .map(|s| s.lines().any(|l| l.starts_with("Uid:") && l.split_whitespace().nth(1) == Some("0")))
+        .map(|s| {
+            s.lines()
+                .any(|l| l.starts_with("Uid:") && l.split_whitespace().nth(1) == Some("0"))
+        })
         .unwrap_or(false);
-    let setpriv = std::process::Command::new("setpriv").arg("--version").output();
+    let setpriv = std::process::Command::new("setpriv")
+        .arg("--version")
+        .output();
     if !is_root || setpriv.is_err() {
         eprintln!("skipping sniff_without_permission: needs root and setpriv");
         return;
     }
     let out = std::process::Command::new("setpriv")
-        .args(["--reuid=65534", "--regid=65534", "--clear-groups", "--inh-caps=-all"])
+        .args([
+            "--reuid=65534",
+            "--regid=65534",
+            "--clear-groups",
+            "--inh-caps=-all",
+        ])
         .arg(assert_cmd::cargo::cargo_bin("sipscope"))
         .args(["sniff", "-i", "lo", "--duration", "1"])
         .output()
@@ -127,6 +146,9 @@ fn sniff_without_permission() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(2), "{err}");
     assert_eq!(err.lines().count(), 1, "{err}");
-    assert!(err.starts_with("sipscope: no permission to capture on lo"), "{err}");
+    assert!(
+        err.starts_with("sipscope: no permission to capture on lo"),
+        "{err}"
+    );
     let _ = sipscope; // keep the helper import used in every cfg
 }

@@ -25,11 +25,18 @@ fn filtered_export_is_valid_and_holds_only_matching_calls() {
     check(&v, &doc);
     let calls = doc["calls"].as_array().unwrap();
     assert_eq!(calls.len(), 34);
-    assert!(calls.iter().all(|c| c["state"] == "completed" && c["kind"] == "call"));
+    assert!(
+        calls
+            .iter()
+            .all(|c| c["state"] == "completed" && c["kind"] == "call")
+    );
     // 13 of the completed calls began with their INVITE in the capture (the rest joined
     // late): the metrics cover the written calls only
     assert_eq!(doc["metrics"]["session_attempts"], 13);
-    assert_eq!(doc["metrics"]["scr"], 100.0, "only completed calls: SCR 100%");
+    assert_eq!(
+        doc["metrics"]["scr"], 100.0,
+        "only completed calls: SCR 100%"
+    );
 }
 
 #[test]
@@ -44,7 +51,10 @@ fn output_file_and_ndjson() {
     assert_eq!(doc["calls"].as_array().unwrap().len(), 2);
     let (code, out, _) = run(&["export", &cap, "--ndjson", "--method", "REFER"]);
     assert_eq!(code, 0);
-    let lines: Vec<Value> = out.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let lines: Vec<Value> = out
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
     assert_eq!(lines.len(), 1);
     assert_eq!(lines[0]["transfers"][0]["refer_to"], "sip:204@192.168.5.11");
     let (code, out, err) = run(&["export", &cap, "--ndjson", "--from", "nobody"]);
@@ -52,6 +62,9 @@ fn output_file_and_ndjson() {
     assert_eq!(err, "sipscope: no call matched (2 in the input)\n");
     let (code, _, err) = run(&["export", &cap, "-o", "/no/such/dir/x.json"]);
     assert_eq!(code, 2);
-    assert!(err.starts_with("sipscope: cannot create /no/such/dir/x.json:"), "{err}");
+    assert!(
+        err.starts_with("sipscope: cannot create /no/such/dir/x.json:"),
+        "{err}"
+    );
     assert_eq!(err.lines().count(), 1);
 }

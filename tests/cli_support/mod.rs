@@ -14,7 +14,11 @@ pub fn root() -> PathBuf {
 /// A capture of the shared corpus (`../shared/corpus/pcaps/NAME`).
 pub fn corpus(name: &str) -> String {
     let p = root().join("../shared/corpus/pcaps").join(name);
-    assert!(p.exists(), "{} is missing: clone the repository next to ../shared", p.display());
+    assert!(
+        p.exists(),
+        "{} is missing: clone the repository next to ../shared",
+        p.display()
+    );
     p.to_string_lossy().into_owned()
 }
 
@@ -51,6 +55,11 @@ pub fn table_rows(out: &str) -> Vec<Vec<String>> {
     out.lines()
         .skip(2)
         .filter(|l| l.split_whitespace().nth(1) != Some("of"))
-        .map(|l| l.split("  ").map(|c| c.trim().to_string()).filter(|c| !c.is_empty()).collect())
+        .map(|l| {
+            l.split("  ")
+                .map(|c| c.trim().to_string())
+                .filter(|c| !c.is_empty())
+                .collect()
+        })
         .collect()
 }
