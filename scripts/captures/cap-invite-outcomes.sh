@@ -7,8 +7,9 @@ A=10.10.0.1 B=10.10.0.2
 
 pair() { # call-id-name uas-scenario uac-scenario
   local name=$1 uas=$2 uac=$3
-  sipp_bg "$name-bob" b -sf "$SCEN/$uas" -i $B -p 5060 -m 1 -key tag "$name" -key user bob
-  sipp_fg "$name-alice" a -sf "$SCEN/$uac" -i $A -p 5060 -m 1 -key tag "$name" -key user bob \
+  sipp_bg "$name-bob" b -sf "$SCEN/$uas" -i $B -p 5060 -m 1 -key tag "$name" -key user bob -key domain $B:5060 \
+    -key redirect_to "sip:bob@10.10.0.4:5060"
+  sipp_fg "$name-alice" a -sf "$SCEN/$uac" -i $A -p 5060 -m 1 -key tag "$name" -key user bob -key domain $B:5060 \
     -cid_str "$name@sipscope.test" $B:5060
   wait_bg
 }
