@@ -186,14 +186,14 @@ fn stats_reports_counters() {
     let get = |name: &str| -> u64 {
         let line = out
             .lines()
-            .find(|l| l.starts_with(name))
+            .find(|l| l.trim_start().starts_with(name))
             .unwrap_or_else(|| panic!("{name} in\n{out}"));
         line.rsplit(' ').next().unwrap().parse().unwrap()
     };
     assert_eq!(get("frames"), 5);
     assert_eq!(get("sip messages"), 3);
     assert_eq!(get("sip over udp"), 3);
-    assert_eq!(get("call-ids"), 1);
+    assert_eq!(get("calls"), 1);
     assert_eq!(get("keepalives (CRLF)"), 1);
     assert_eq!(get("skipped: udp not sip"), 1);
 }

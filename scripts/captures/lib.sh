@@ -177,3 +177,38 @@ cleanup_jobs() {
 }
 EXTRA_PIDS=()
 trap cleanup_jobs EXIT
+
+# kamailio_start NODE NAME [-A DEFINE...]: a kamailio proxy (kamailio/proxy.cfg) on NODE:5060
+KAM_PIDS=()
+kamailio_start() {
+  local node=$1 name=$2; shift 2
+  local dir=$WORK/kamailio/$name
+  rm -rf "$dir"; mkdir -p "$dir" "$WORK/logs"
+  ip netns exec "${NS_PREFIX}-$node" kamailio -f "$HERE/kamailio/proxy.cfg" -DD -E -m 32 -M 4 \
+    -P "$dir/pid" -Y "$dir" -w "$dir" \
+    -A "LISTEN=udp:$(ip4 "$node"):5060" \
+    -A "SERVER_HDR=\"Server: sipscope-captures $name (kamailio)\"" \
+    -A "UA_HDR=\"User-Agent: sipscope-captures $name (kamailio)\"" \
+    "$@" >"$WORK/logs/$name.kamailio.log" 2>&1 &
+  KAM_PIDS+=($!)
+  EXTRA_PIDS+=($!)
+  local i
+  for i in $(seq 50); do
+    [ -s "$dir/pid" ] && break
+    sleep 0.1
+  done
+  sleep 0.5
+}
+
+kamailio_stop_all() {
+  local p
+  for p in "${KAM_PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
+  for p in "${KAM_PIDS[@]}"; do wait "$p" 2>/dev/null || true; done
+  KAM_PIDS=()
+}
+
+# every capture script can run alone: bring the namespaces up if they are not there
+ensure_topology() {
+  ip netns list 2>/dev/null | grep -q "^${BR_NS}\b" || topology_up
+}
+[ -n "${SSC_NO_AUTO_TOPOLOGY:-}" ] || ensure_topology

@@ -6,6 +6,7 @@ the same header, so that a derived capture stays a faithful copy of a real one e
 documented change.  Frame numbers are 1-based, as tshark and Wireshark count them.
 
   pcap_tools.py info IN                      one line per frame: number, time, length, summary
+  pcap_tools.py find IN TEXT                 numbers of the frames whose bytes contain TEXT
   pcap_tools.py filter-ip IN OUT             keep only Ethernet frames carrying IPv4 or IPv6,
                                              less IPv6 MLD reports (interface bring-up noise)
   pcap_tools.py head IN OUT N                keep frames 1..N (a capture that "ended early")
@@ -133,6 +134,10 @@ def main(argv):
         t0 = p.records[0][0] if n else 0
         for i, (ticks, _orig, body) in enumerate(p.records, 1):
             print(f"{i:4d} {(ticks - t0) / p.rate:10.6f} {len(body):6d} {summary(body)}")
+        return
+    if cmd == "find":
+        needle = args[1].encode()
+        print(" ".join(str(i) for i, r in enumerate(p.records, 1) if needle in r[2]))
         return
     out = args[1]
     if cmd == "filter-ip":

@@ -1,13 +1,23 @@
-//! `sipscope export`: the SIP messages of the captures grouped by Call-ID, as JSON in the
-//! shape of the call-flow contract (schema 1, `messages` entries). This first version lists
-//! messages only; the call-flow engine adds dialogs, states, PRACK and transfers.
+//! `sipscope export`: the call flows of the captures as JSON (schema 1, GUIDE §3,
+//! `docs/schema/export.schema.json`), as one document or as NDJSON, to stdout or a file.
+//!
+//! The pipeline is capture -> ingest -> `sip::parse` -> `flow::Engine` (streaming) ->
+//! `report::json`. Calls are written as soon as they have finished and stayed quiet for the
+//! engine's linger time, so memory stays flat on huge captures; the calls still open at
+//! the end follow, ordered by first frame. The document ends with the capture-wide RFC 6076
+//! metrics, the engine counters and the capture warnings (also printed on stderr). With
+//! filters only the matching calls are written and the metrics cover them alone.
 
-use std::io::Write;
+use std::fs::File;
+use std::io::{self, BufWriter, Write};
+use std::process::ExitCode;
 
-use serde_json::{Value, json};
+use sipscope::flow::{Config, Engine};
+use sipscope::report::json::JsonWriter;
+use sipscope::sip;
 
-use super::{CliError, CmdResult};
-use crate::cli::capture_input::{ExportMessage, read_calls};
+use super::filter::Filter;
+use super::{CliError, CmdResult, ExportArgs, Global, NOTHING_MATCHED, input, metrics, out_err};
 
 /// `--help` examples.
 pub const AFTER_HELP: &str = "\
@@ -18,66 +28,129 @@ Examples:
 
 The document follows schema 1 (docs/schema/export.schema.json): one entry per Call-ID
 with its messages (frame numbers as in Wireshark), dialogs, transactions, PRACK and
-transfer records.";
+transfer records, then capture-wide RFC 6076 metrics, counters and warnings. Calls are
+written as they finish (memory stays flat on big captures). With filters, only the
+matching calls are written and the metrics cover them alone; exit status 1 (with an
+empty list) when no call matched.";
 
 /// Runs the subcommand.
-pub fn run(args: super::ExportArgs, _g: super::Global) -> CmdResult {
-    let calls = read_calls(&args.input.captures)?;
-    let mut out: Box<dyn Write> = match &args.output {
-        Some(path) => Box::new(std::io::BufWriter::new(
-            std::fs::File::create(path)
-                .map_err(|e| CliError::input(format!("cannot write {}: {e}", path.display())))?,
-        )),
-        None => Box::new(std::io::BufWriter::new(std::io::stdout().lock())),
+pub fn run(args: ExportArgs, g: Global) -> CmdResult {
+    let inputs = input::open_inputs(&args.input.captures)?;
+    let to_file = args.output.as_ref().filter(|p| p.as_os_str() != "-");
+    // open the output first: a bad -o path is an error before minutes of reading
+    let sink: Box<dyn Write> = match to_file {
+        Some(path) => Box::new(
+            File::create(path)
+                .map_err(|e| CliError::input(format!("cannot create {}: {e}", path.display())))?,
+        ),
+        None => Box::new(io::stdout().lock()),
     };
-    let text = if args.ndjson {
-        let mut s = String::new();
-        for (call_id, msgs) in &calls.calls {
-            s.push_str(&call_json(call_id, msgs).to_string());
-            s.push('\n');
-        }
-        s
+    let write_err = |e: io::Error| match to_file {
+        Some(path) => CliError::input(format!("cannot write {}: {e}", path.display())),
+        None => out_err(e),
+    };
+    let out = Deferred::new(BufWriter::with_capacity(1 << 16, sink));
+    let mut writer = if args.ndjson {
+        JsonWriter::ndjson(out)
     } else {
-        let mut s = serde_json::to_string_pretty(&export_json(&calls.calls))
-            .expect("JSON values always serialise");
-        s.push('\n');
-        s
+        JsonWriter::document(out).map_err(write_err)?
     };
-    out.write_all(text.as_bytes())
-        .and_then(|_| out.flush())
-        .map_err(|e| CliError::input(format!("cannot write the export: {e}")))?;
-    Ok(std::process::ExitCode::SUCCESS)
+    let filter = Filter::new(&args.filters);
+    let mut acc = metrics::Acc::default();
+    let mut engine = Engine::new(Config {
+        streaming: true,
+        ..Config::default()
+    });
+    let mut failed: Option<io::Error> = None;
+    let mut write = |call: &sipscope::flow::Call| {
+        if failed.is_none() && filter.matches(call) {
+            acc.add(call);
+            failed = writer.call(call).err();
+        }
+    };
+    let packets = inputs.read(g, |m| {
+        match sip::parse(m.bytes) {
+            Ok(msg) => engine.on_message(&m.meta, &msg),
+            Err(e) => engine.on_invalid(&m.meta, e.kind.as_str()),
+        }
+        engine.drain_finished(m.meta.time, &mut |call| write(&call));
+    })?;
+    if !g.quiet {
+        for w in &packets.warnings {
+            eprintln!("sipscope: warning: {w}");
+        }
+    }
+    let rest = engine.finish();
+    for call in &rest.calls {
+        write(call);
+    }
+    if let Some(e) = failed {
+        return Err(write_err(e));
+    }
+    let metrics = if filter.is_empty() {
+        rest.metrics.clone()
+    } else {
+        acc.metrics()
+    };
+    let written = writer.written();
+    writer
+        .finish(&metrics, &rest.counters, &packets.warnings)
+        .map_err(write_err)?;
+    if written == 0 && !filter.is_empty() {
+        if !g.quiet {
+            eprintln!(
+                "sipscope: no call matched ({} in the input)",
+                rest.counters.calls
+            );
+        }
+        return Ok(ExitCode::from(NOTHING_MATCHED));
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
-/// The whole export document.
-pub fn export_json(calls: &[(String, Vec<ExportMessage>)]) -> Value {
-    json!({
-        "schema": 1,
-        "generator": format!("sipscope {}", env!("CARGO_PKG_VERSION")),
-        "calls": calls.iter().map(|(id, m)| call_json(id, m)).collect::<Vec<_>>(),
-    })
+/// Holds the first bytes back (up to [`Deferred::HOLD`]) until the output is flushed or
+/// grows past it, and drops them if it is dropped first: an input error found while
+/// reading (a capture of a link type we do not decode) then leaves stdout empty instead of
+/// half a document.
+struct Deferred<W: Write> {
+    inner: W,
+    held: Option<Vec<u8>>,
 }
 
-/// One call: its Call-ID, first and last message times, and its messages.
-fn call_json(call_id: &str, msgs: &[ExportMessage]) -> Value {
-    let start = msgs.first().map(|m| m.time);
-    let end = msgs.last().map(|m| m.time);
-    json!({
-        "call_id": call_id,
-        "start": start,
-        "end": end,
-        "messages": msgs.iter().map(|m| json!({
-            "frame": m.frame,
-            "time": m.time,
-            "src": m.src,
-            "dst": m.dst,
-            "transport": m.transport,
-            "method": m.method,
-            "status": m.status,
-            "reason": m.reason,
-            "cseq": m.cseq,
-            "cseq_method": m.cseq_method,
-            "retransmission": false,
-        })).collect::<Vec<_>>(),
-    })
+impl<W: Write> Deferred<W> {
+    const HOLD: usize = 1 << 16;
+
+    fn new(inner: W) -> Self {
+        Deferred {
+            inner,
+            held: Some(Vec::new()),
+        }
+    }
+
+    fn release(&mut self) -> io::Result<()> {
+        if let Some(held) = self.held.take() {
+            self.inner.write_all(&held)?;
+        }
+        Ok(())
+    }
+}
+
+impl<W: Write> Write for Deferred<W> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        match &mut self.held {
+            Some(held) if held.len() + buf.len() <= Self::HOLD => {
+                held.extend_from_slice(buf);
+                Ok(buf.len())
+            }
+            _ => {
+                self.release()?;
+                self.inner.write(buf)
+            }
+        }
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.release()?;
+        self.inner.flush()
+    }
 }

@@ -106,69 +106,105 @@ fn progress_bar(total: u64, g: Global) -> Option<ProgressBar> {
     Some(bar)
 }
 
+/// Opened inputs, ready to be read.
+pub struct Inputs {
+    cap: Capture,
+    count: Arc<AtomicU64>,
+    total: u64,
+    names: String,
+}
+
+/// Opens the inputs (every one of them, so that a missing file or a wrong format is reported
+/// before anything is written).
+pub fn open_inputs(paths: &[PathBuf]) -> Result<Inputs, CliError> {
+    let count = Arc::new(AtomicU64::new(0));
+    let (cap, total) = open(paths, &count)?;
+    Ok(Inputs {
+        cap,
+        count,
+        total,
+        names: input_names(paths),
+    })
+}
+
 /// Runs the inputs through the packet layer, handing every SIP message to `on_message`.
 pub fn read_messages<F>(
     paths: &[PathBuf],
     g: Global,
-    mut on_message: F,
+    on_message: F,
 ) -> Result<PacketReport, CliError>
 where
     F: FnMut(RawMessage<'_>),
 {
-    let count = Arc::new(AtomicU64::new(0));
-    let (mut cap, total) = open(paths, &count)?;
-    let bar = progress_bar(total, g);
-    let mut ingest = Ingest::default();
-    let mut unsupported: Option<LinkType> = None;
-    // link type of the previous frame and whether we decode it (a capture rarely mixes them)
-    let mut last_link: Option<(LinkType, bool)> = None;
-    let mut n = 0u64;
-    while let Some(frame) = cap.next_frame() {
-        let supported = match last_link {
-            Some((l, ok)) if l == frame.link => ok,
-            _ => {
-                let ok = !matches!(
-                    decode_link(frame.link, frame.data),
-                    Err(Skip::UnsupportedLink(_))
-                );
-                last_link = Some((frame.link, ok));
-                ok
+    open_inputs(paths)?.read(g, on_message)
+}
+
+impl Inputs {
+    /// Reads every frame through the packet layer, handing every SIP message to
+    /// `on_message`.
+    pub fn read<F>(self, g: Global, mut on_message: F) -> Result<PacketReport, CliError>
+    where
+        F: FnMut(RawMessage<'_>),
+    {
+        let Inputs {
+            mut cap,
+            count,
+            total,
+            names,
+        } = self;
+        let bar = progress_bar(total, g);
+        let mut ingest = Ingest::default();
+        let mut unsupported: Option<LinkType> = None;
+        // link type of the previous frame and whether we decode it (a capture rarely mixes them)
+        let mut last_link: Option<(LinkType, bool)> = None;
+        let mut n = 0u64;
+        while let Some(frame) = cap.next_frame() {
+            let supported = match last_link {
+                Some((l, ok)) if l == frame.link => ok,
+                _ => {
+                    let ok = !matches!(
+                        decode_link(frame.link, frame.data),
+                        Err(Skip::UnsupportedLink(_))
+                    );
+                    last_link = Some((frame.link, ok));
+                    ok
+                }
+            };
+            if !supported && unsupported.is_none() {
+                unsupported = Some(frame.link);
             }
-        };
-        if !supported && unsupported.is_none() {
-            unsupported = Some(frame.link);
-        }
-        ingest.push(&frame, &mut on_message);
-        n += 1;
-        if n % 1024 == 0 {
-            if let Some(bar) = &bar {
-                bar.set_position(count.load(Ordering::Relaxed));
+            ingest.push(&frame, &mut on_message);
+            n += 1;
+            if n % 1024 == 0 {
+                if let Some(bar) = &bar {
+                    bar.set_position(count.load(Ordering::Relaxed));
+                }
             }
         }
-    }
-    ingest.finish(&mut on_message);
-    if let Some(bar) = bar {
-        bar.finish_and_clear();
-    }
-    let stats = ingest.stats();
-    let mut warnings = cap.warnings();
-    if let Some(link) = unsupported {
-        if stats.unsupported_link == stats.frames {
-            return Err(CliError::input(format!(
-                "{}: link type {} is not supported (supported: Ethernet, Linux cooked SLL/SLL2, \
+        ingest.finish(&mut on_message);
+        if let Some(bar) = bar {
+            bar.finish_and_clear();
+        }
+        let stats = ingest.stats();
+        let mut warnings = cap.warnings();
+        if let Some(link) = unsupported {
+            if stats.unsupported_link == stats.frames {
+                return Err(CliError::input(format!(
+                    "{}: link type {} is not supported (supported: Ethernet, Linux cooked SLL/SLL2, \
                  raw IP, BSD loopback); convert it with `editcap -T ether` or capture on another \
                  interface",
-                input_names(paths),
+                    names,
+                    link_name(link)
+                )));
+            }
+            warnings.push(format!(
+                "{} frames of link type {} were skipped (not supported)",
+                stats.unsupported_link,
                 link_name(link)
-            )));
+            ));
         }
-        warnings.push(format!(
-            "{} frames of link type {} were skipped (not supported)",
-            stats.unsupported_link,
-            link_name(link)
-        ));
+        Ok(PacketReport { stats, warnings })
     }
-    Ok(PacketReport { stats, warnings })
 }
 
 fn input_names(paths: &[PathBuf]) -> String {
@@ -220,6 +256,38 @@ pub fn link_name(l: LinkType) -> String {
         _ => return format!("{}", l.0),
     };
     format!("{} ({name})", l.0)
+}
+
+/// The analysis of the inputs: every call (batch mode, ordered by first frame, which is
+/// start-time order since merged inputs are in time order) and what the packet layer said.
+pub struct Analysed {
+    /// The engine's result.
+    pub analysis: sipscope::flow::Analysis,
+    /// Packet-layer counters and warnings.
+    pub packets: PacketReport,
+}
+
+/// Runs the inputs through the packet layer, the parser and the engine (batch mode, so
+/// transfers are linked whatever the order their calls end in). `keep_raw` keeps each
+/// message's text (`flow -v`, `flow --raw`). Warnings are printed unless `--quiet`.
+pub fn analyze(paths: &[PathBuf], g: Global, keep_raw: bool) -> Result<Analysed, CliError> {
+    let mut engine = sipscope::flow::Engine::new(sipscope::flow::Config {
+        keep_raw,
+        ..sipscope::flow::Config::default()
+    });
+    let packets = read_messages(paths, g, |m| match sipscope::sip::parse(m.bytes) {
+        Ok(msg) => engine.on_message(&m.meta, &msg),
+        Err(e) => engine.on_invalid(&m.meta, e.kind.as_str()),
+    })?;
+    if !g.quiet {
+        for w in &packets.warnings {
+            eprintln!("sipscope: warning: {w}");
+        }
+    }
+    Ok(Analysed {
+        analysis: engine.finish(),
+        packets,
+    })
 }
 
 #[cfg(test)]

@@ -12,12 +12,12 @@ use std::process::ExitCode;
 use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
 
 mod calls;
-mod capture_input;
 mod export;
 mod filter;
 mod flow;
 mod generate;
 mod input;
+mod metrics;
 mod parse;
 mod pattern;
 mod sniff;
@@ -340,7 +340,7 @@ pub struct SniffArgs {
     #[arg(short = 'c', long, value_name = "N")]
     pub count: Option<u64>,
     /// Bytes kept of each packet (large INVITEs need more than 8192).
-    #[arg(short = 's', long, value_name = "BYTES", default_value_t = 65535)]
+    #[arg(short = 's', long, value_name = "BYTES", default_value_t = 262_144)]
     pub snaplen: i32,
     #[command(flatten)]
     pub filters: FilterArgs,

@@ -3,7 +3,9 @@
 //! In a build without the feature the subcommand still exists, so that `--help` documents
 //! it and a user who tries it learns in one line how to get it.
 
-use super::{CliError, CmdResult, Global, SniffArgs};
+#[cfg(not(feature = "live"))]
+use super::CliError;
+use super::{CmdResult, Global, SniffArgs};
 
 /// `--help` examples.
 pub const AFTER_HELP: &str = "\
@@ -27,8 +29,249 @@ pub fn run(_args: SniffArgs, _g: Global) -> CmdResult {
     ))
 }
 
+/// Runs the subcommand.
 #[cfg(feature = "live")]
 pub fn run(args: SniffArgs, g: Global) -> CmdResult {
-    let _ = (args, g);
-    Err(CliError::input("live capture is not wired yet"))
+    live::run(args, g)
+}
+
+#[cfg(feature = "live")]
+mod live {
+    use std::fs::File;
+    use std::io::{self, BufWriter, Write};
+    use std::process::ExitCode;
+    use std::time::{Duration, Instant};
+
+    use sipscope::capture::live::{LiveCapture, LiveOptions};
+    use sipscope::capture::writer::PcapWriter;
+    use sipscope::flow::{Call, Config, Engine};
+    use sipscope::ingest::Ingest;
+    use sipscope::report::json::JsonWriter;
+    use sipscope::report::stats::Stats;
+    use sipscope::report::table;
+
+    use super::super::filter::Filter;
+    use super::super::{CliError, CmdResult, Global, SniffArgs, out_err, term};
+
+    /// How often the status line is redrawn.
+    const STATUS_EVERY: Duration = Duration::from_millis(250);
+
+    /// Where finished calls go.
+    enum Sink {
+        /// One summary line per call on stdout.
+        Lines(io::Stdout),
+        /// NDJSON to a file or stdout.
+        Ndjson(JsonWriter<Box<dyn Write>>),
+    }
+
+    pub(super) fn run(args: SniffArgs, g: Global) -> CmdResult {
+        if args.list_interfaces {
+            return list_interfaces();
+        }
+        let iface = args.interface.clone().unwrap_or_default();
+        let mut opts = LiveOptions::new(&iface);
+        opts.filter = args.bpf.clone();
+        opts.snaplen = args.snaplen;
+        let mut cap = LiveCapture::open(&opts).map_err(|e| CliError::input(e.to_string()))?;
+        let link = cap.link();
+        let mut pcap_out = match &args.write {
+            Some(path) => {
+                let f = File::create(path).map_err(|e| {
+                    CliError::input(format!("cannot create {}: {e}", path.display()))
+                })?;
+                let w = PcapWriter::new(BufWriter::new(f), link, false).map_err(|e| {
+                    CliError::input(format!("cannot write {}: {e}", path.display()))
+                })?;
+                Some(w)
+            }
+            None => None,
+        };
+        let mut sink = match &args.ndjson {
+            Some(p) if p.as_os_str() == "-" => {
+                Sink::Ndjson(JsonWriter::ndjson(Box::new(io::stdout()) as Box<dyn Write>))
+            }
+            Some(p) => {
+                let f = File::create(p)
+                    .map_err(|e| CliError::input(format!("cannot create {}: {e}", p.display())))?;
+                Sink::Ndjson(JsonWriter::ndjson(
+                    Box::new(LineFlush(BufWriter::new(f))) as Box<dyn Write>
+                ))
+            }
+            None => Sink::Lines(io::stdout()),
+        };
+        cap.stop_on_ctrl_c().map_err(CliError::input)?;
+        if let Some(secs) = args.duration {
+            if !(secs.is_finite() && secs >= 0.0) {
+                return Err(CliError::input("--duration needs a number of seconds"));
+            }
+            let stopper = cap.stopper();
+            std::thread::spawn(move || {
+                std::thread::sleep(Duration::from_secs_f64(secs));
+                stopper.stop();
+            });
+        }
+        let status_line = !g.quiet && term::stderr_is_terminal();
+        if !g.quiet {
+            eprintln!(
+                "sipscope: listening on {iface} (link type {}), Ctrl-C to stop",
+                super::super::input::link_name(link)
+            );
+        }
+
+        let filter = Filter::new(&args.filters);
+        let style = term::style(g);
+        let mut engine = Engine::new(Config {
+            streaming: true,
+            ..Config::default()
+        });
+        let mut ingest = Ingest::default();
+        let mut stats = Stats::new(
+            std::iter::empty(),
+            Default::default(),
+            Default::default(),
+            Vec::new(),
+        );
+        let mut emitted = 0u64;
+        let mut write_error: Option<io::Error> = None;
+        let mut last_status = Instant::now();
+        let mut packets = 0u64;
+        let emit = |call: Call,
+                        sink: &mut Sink,
+                        stats: &mut Stats,
+                        emitted: &mut u64,
+                        err: &mut Option<io::Error>| {
+            if !filter.matches(&call) {
+                return;
+            }
+            stats.add(&call);
+            *emitted += 1;
+            let r = match sink {
+                Sink::Lines(out) => {
+                    if status_line {
+                        eprint!("\r\x1b[K");
+                    }
+                    writeln!(out.lock(), "{}", table::one_line(&call, &style))
+                }
+                Sink::Ndjson(w) => w.call(&call),
+            };
+            if let Err(e) = r {
+                err.get_or_insert(e);
+            }
+        };
+        while let Some(frame) = cap.next_frame() {
+            packets += 1;
+            if let Some(w) = pcap_out.as_mut() {
+                if let Err(e) = w.packet(frame.time, frame.data) {
+                    return Err(CliError::input(format!("cannot write the pcap: {e}")));
+                }
+            }
+            let now = frame.time;
+            ingest.push(&frame, &mut |m| match sipscope::sip::parse(m.bytes) {
+                Ok(msg) => engine.on_message(&m.meta, &msg),
+                Err(e) => engine.on_invalid(&m.meta, e.kind.as_str()),
+            });
+            engine.drain_finished(now, &mut |c| {
+                emit(c, &mut sink, &mut stats, &mut emitted, &mut write_error)
+            });
+            if write_error.is_some() {
+                break;
+            }
+            if status_line && last_status.elapsed() >= STATUS_EVERY {
+                last_status = Instant::now();
+                let drops = cap.stats().map_or(0, |s| s.dropped + s.if_dropped);
+                eprint!(
+                    "\r\x1b[K{packets} packets  {} SIP  {} calls open  {emitted} done  {drops} dropped",
+                    ingest.stats().sip_messages(),
+                    engine.open_calls(),
+                );
+            }
+            if args.count.is_some_and(|n| packets >= n) {
+                break;
+            }
+        }
+        if status_line {
+            eprint!("\r\x1b[K");
+        }
+        let capture_error = cap.error().map(|e| e.to_string());
+        // flush: calls still open are handed out as they stand
+        ingest.finish(&mut |m| match sipscope::sip::parse(m.bytes) {
+            Ok(msg) => engine.on_message(&m.meta, &msg),
+            Err(e) => engine.on_invalid(&m.meta, e.kind.as_str()),
+        });
+        let analysis = engine.finish();
+        for c in analysis.calls {
+            emit(c, &mut sink, &mut stats, &mut emitted, &mut write_error);
+        }
+        if let Some(e) = write_error {
+            return Err(out_err(e));
+        }
+        if let Sink::Ndjson(w) = sink {
+            w.finish(&analysis.metrics, &analysis.counters, &[])
+                .map_err(out_err)?;
+        }
+        if let Some(w) = pcap_out {
+            w.into_inner()
+                .flush()
+                .map_err(|e| CliError::input(format!("cannot write the pcap: {e}")))?;
+        }
+        let kernel = cap.stats();
+        if !g.quiet {
+            stats.metrics = analysis.metrics;
+            stats.engine = analysis.counters;
+            stats.packets = ingest.stats().rows();
+            if let Some(k) = kernel {
+                stats
+                    .packets
+                    .push(("kernel: received".into(), k.received as u64));
+                stats
+                    .packets
+                    .push(("kernel: dropped (buffer full)".into(), k.dropped as u64));
+                stats.packets.push((
+                    "kernel: dropped by the interface".into(),
+                    k.if_dropped as u64,
+                ));
+            }
+            let text = stats.render(&sipscope::report::style::Style {
+                color: term::use_color(g.color, term::stderr_is_terminal()),
+                width: style.width,
+            });
+            eprintln!("\n{text}");
+        }
+        if let Some(e) = capture_error {
+            return Err(CliError::input(e));
+        }
+        Ok(ExitCode::SUCCESS)
+    }
+
+    /// Flushes at every end of line, so `sniff --ndjson FILE` can be followed with
+    /// `tail -f` and `sniff --ndjson - | jq` sees each call as it ends.
+    struct LineFlush<W: Write>(W);
+
+    impl<W: Write> Write for LineFlush<W> {
+        fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+            let n = self.0.write(buf)?;
+            if buf[..n].contains(&b'\n') {
+                self.0.flush()?;
+            }
+            Ok(n)
+        }
+        fn flush(&mut self) -> io::Result<()> {
+            self.0.flush()
+        }
+    }
+
+    fn list_interfaces() -> CmdResult {
+        let devices = pcap::Device::list()
+            .map_err(|e| CliError::input(format!("cannot list interfaces: {e}")))?;
+        let mut out = io::stdout().lock();
+        for (i, d) in devices.iter().enumerate() {
+            let desc = d
+                .desc
+                .as_deref()
+                .map(|s| format!(" ({s})"))
+                .unwrap_or_default();
+            writeln!(out, "{}. {}{desc}", i + 1, d.name).map_err(out_err)?;
+        }
+        Ok(ExitCode::SUCCESS)
+    }
 }

@@ -1,46 +1,62 @@
-//! `sipscope stats`: packet-layer counters (frames, SIP messages per transport, what was
-//! skipped and why, fragments, TCP gaps...) as plain text. The call-flow engine adds
-//! per-method, per-status and RFC 6076 metrics.
+//! `sipscope stats`: counts per method and status, retransmissions, RFC 6076 metrics, PRACK
+//! and transfer summaries, the engine's counters and the packet layer's skip counters.
 
-use super::CmdResult;
-use crate::cli::capture_input::{Calls, read_calls};
+use std::io::Write;
+use std::process::ExitCode;
+
+use sipscope::report::stats::Stats;
+
+use super::filter::Filter;
+use super::{CmdResult, Global, NOTHING_MATCHED, StatsArgs, input, metrics, out_err, term};
 
 /// `--help` examples.
 pub const AFTER_HELP: &str = "\
 Examples:
   sipscope stats trace.pcap
-  sipscope stats trace.pcap --kind call --json";
+  sipscope stats a.pcap b.pcap --kind call --json | jq .metrics
+
+The RFC 6076 metrics: SER answered / (attempts - redirected), SEER effective responses
+(200, 480, 486, 600, 603) / (attempts - redirected), ISA ineffective attempts (408,
+500, 503, 504, timeout) / attempts, SCR completed / attempts, SRD INVITE to first
+non-100 response, SDD BYE to its response, SDT answer to BYE, RRD REGISTER to 2xx.
+The packet counters say what was read and what was skipped, and why. With filters,
+calls, messages and metrics cover the matching calls only; the engine and packet
+counters always cover the whole input.";
 
 /// Runs the subcommand.
-pub fn run(args: super::StatsArgs, _g: super::Global) -> CmdResult {
-    let calls = read_calls(&args.input.captures)?;
-    print!("{}", render(&calls));
-    Ok(std::process::ExitCode::SUCCESS)
-}
-
-/// Rows that are printed even when zero.
-const ALWAYS: [&str; 6] = [
-    "frames",
-    "captured bytes",
-    "sip messages",
-    "sip over udp",
-    "sip over tcp",
-    "call-ids",
-];
-
-/// The report: one `name  value` line per counter (zero counters left out, except the
-/// main ones).
-pub fn render(calls: &Calls) -> String {
-    let mut rows = calls.stats.rows();
-    rows.insert(3, ("call-ids".into(), calls.calls.len() as u64));
-    rows.insert(4, ("sip without Call-ID".into(), calls.without_call_id));
-    rows.insert(5, ("sip unparseable".into(), calls.unparseable));
-    let width = rows.iter().map(|(n, _)| n.len()).max().unwrap_or(0);
-    let mut s = String::new();
-    for (name, value) in rows {
-        if value != 0 || ALWAYS.contains(&name.as_str()) {
-            s.push_str(&format!("{name:<width$}  {value}\n"));
-        }
+pub fn run(args: StatsArgs, g: Global) -> CmdResult {
+    let res = input::analyze(&args.input.captures, g, false)?;
+    let filter = Filter::new(&args.filters);
+    let analysis = &res.analysis;
+    let calls: Vec<_> = analysis
+        .calls
+        .iter()
+        .filter(|c| filter.matches(c))
+        .collect();
+    let metrics = if filter.is_empty() {
+        analysis.metrics.clone()
+    } else {
+        metrics::over(calls.iter().copied())
+    };
+    let stats = Stats::new(
+        calls.iter().copied(),
+        metrics,
+        analysis.counters.clone(),
+        res.packets.stats.rows(),
+    );
+    let text = if args.json {
+        let mut s = serde_json::to_string_pretty(&stats).unwrap_or_default();
+        s.push('\n');
+        s
+    } else {
+        stats.render(&term::style(g))
+    };
+    std::io::stdout()
+        .lock()
+        .write_all(text.as_bytes())
+        .map_err(out_err)?;
+    if calls.is_empty() && !filter.is_empty() {
+        return Ok(ExitCode::from(NOTHING_MATCHED));
     }
-    s
+    Ok(ExitCode::SUCCESS)
 }

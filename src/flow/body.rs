@@ -51,7 +51,9 @@ pub(crate) fn dtmf<'b>(subtype: &str, body: &'b [u8]) -> Option<DtmfEvent<'b>> {
         let mut digit = None;
         let mut duration = None;
         for line in text.lines() {
-            let Some((k, v)) = line.split_once('=') else { continue };
+            let Some((k, v)) = line.split_once('=') else {
+                continue;
+            };
             let (k, v) = (k.trim(), v.trim());
             if k.eq_ignore_ascii_case("signal") && !v.is_empty() {
                 digit = Some(v);
@@ -64,7 +66,10 @@ pub(crate) fn dtmf<'b>(subtype: &str, body: &'b [u8]) -> Option<DtmfEvent<'b>> {
     if subtype.eq_ignore_ascii_case("dtmf") {
         let d = text.trim();
         if !d.is_empty() && d.len() <= 8 && !d.contains(['\r', '\n']) {
-            return Some(DtmfEvent { digit: d, duration: None });
+            return Some(DtmfEvent {
+                digit: d,
+                duration: None,
+            });
         }
     }
     None
@@ -75,7 +80,10 @@ pub(crate) fn dtmf<'b>(subtype: &str, body: &'b [u8]) -> Option<DtmfEvent<'b>> {
 /// parameters, never change who is called). TEL URIs key on the number.
 pub(crate) fn uri_key(uri: &str) -> Option<String> {
     let u = Uri::parse(uri.trim()).ok()?;
-    let user = u.user.map(|x| crate::sip::uri::unescape(x)).unwrap_or_default();
+    let user = u
+        .user
+        .map(|x| crate::sip::uri::unescape(x))
+        .unwrap_or_default();
     let mut k = String::with_capacity(user.len() + 1 + u.host.len());
     k.push_str(&user);
     k.push('@');
@@ -113,22 +121,43 @@ mod tests {
     fn dtmf_bodies() {
         assert_eq!(
             dtmf("dtmf-relay", b"Signal=5\r\nDuration=160\r\n"),
-            Some(DtmfEvent { digit: "5", duration: Some(160) })
+            Some(DtmfEvent {
+                digit: "5",
+                duration: Some(160)
+            })
         );
         assert_eq!(
             dtmf("DTMF-Relay", b"signal= #\nduration=250"),
-            Some(DtmfEvent { digit: "#", duration: Some(250) })
+            Some(DtmfEvent {
+                digit: "#",
+                duration: Some(250)
+            })
         );
-        assert_eq!(dtmf("dtmf", b"7\r\n"), Some(DtmfEvent { digit: "7", duration: None }));
+        assert_eq!(
+            dtmf("dtmf", b"7\r\n"),
+            Some(DtmfEvent {
+                digit: "7",
+                duration: None
+            })
+        );
         assert_eq!(dtmf("dtmf-relay", b"Duration=160"), None);
         assert_eq!(dtmf("sdp", b"v=0"), None);
     }
 
     #[test]
     fn uri_keys_ignore_port_params_and_host_case() {
-        assert_eq!(uri_key("sip:204@192.168.5.11").as_deref(), Some("204@192.168.5.11"));
-        assert_eq!(uri_key("sip:Carol@Example.COM:5060;transport=udp").as_deref(), Some("Carol@example.com"));
-        assert_eq!(uri_key("sip:carol@example.com?Replaces=abc").as_deref(), Some("carol@example.com"));
+        assert_eq!(
+            uri_key("sip:204@192.168.5.11").as_deref(),
+            Some("204@192.168.5.11")
+        );
+        assert_eq!(
+            uri_key("sip:Carol@Example.COM:5060;transport=udp").as_deref(),
+            Some("Carol@example.com")
+        );
+        assert_eq!(
+            uri_key("sip:carol@example.com?Replaces=abc").as_deref(),
+            Some("carol@example.com")
+        );
         assert_eq!(uri_key("not a uri"), None);
         assert_eq!(strip_uri_headers("sip:c@d?Replaces=x%40y"), "sip:c@d");
     }

@@ -16,8 +16,8 @@ use super::dialog::Dialogs;
 use super::intern::{Atom, Interner};
 use super::leg::Legs;
 use super::model::{
-    Call, Closed, DialogState, Dtmf, Kind, MessageRecord, Participants, ReasonInfo, Registration, SessionChange,
-    Side, Timings, TransferLink, Usage,
+    Call, Closed, DialogState, Dtmf, Kind, MessageRecord, Participants, ReasonInfo, Registration,
+    SessionChange, Side, Timings, TransferLink, Usage,
 };
 use super::prack::{PrackTracker, RAckRef};
 use super::registration::{RegisterInfo, RegisterResponse, RegistrationTracker};
@@ -166,7 +166,9 @@ fn kind_bits(method: Method<'_>, msg: &Message<'_>) -> u8 {
         Method::Subscribe => K_SUB,
         Method::Notify | Method::Benotify => {
             // Responses carry no Event: only the request tells a transfer's NOTIFY apart.
-            let refer = msg.event().is_some_and(|e| e.package.eq_ignore_ascii_case("refer"));
+            let refer = msg
+                .event()
+                .is_some_and(|e| e.package.eq_ignore_ascii_case("refer"));
             if refer || !msg.is_request() { 0 } else { K_SUB }
         }
         Method::Message => K_MSG,
@@ -268,7 +270,12 @@ impl CallBuilder {
     }
 
     /// Feeds one message.
-    pub(crate) fn on_message(&mut self, ctx: &mut Ctx<'_>, meta: &MessageMeta, msg: &Message<'_>) -> Notes {
+    pub(crate) fn on_message(
+        &mut self,
+        ctx: &mut Ctx<'_>,
+        meta: &MessageMeta,
+        msg: &Message<'_>,
+    ) -> Notes {
         let mut notes = Notes::default();
         if meta.time < self.start {
             self.start = meta.time;
@@ -291,21 +298,29 @@ impl CallBuilder {
         if self.seen == 0 {
             self.joined_late = starts_mid_dialog(msg, to_tag);
             self.participants.caller.uri = from.as_ref().map(|f| f.uri.into());
-            self.participants.caller.display = from.as_ref().and_then(|f| f.display_name()).map(|d| d.into());
+            self.participants.caller.display = from
+                .as_ref()
+                .and_then(|f| f.display_name())
+                .map(|d| d.into());
             self.participants.caller.tag = from_tag.map(Into::into);
             self.participants.callee.uri = to.as_ref().map(|t| t.uri.into());
-            self.participants.callee.display = to.as_ref().and_then(|t| t.display_name()).map(|d| d.into());
+            self.participants.callee.display =
+                to.as_ref().and_then(|t| t.display_name()).map(|d| d.into());
         }
         self.seen += 1;
         if let Some(m) = method.or(cseq.map(|c| c.method)) {
             self.kinds |= kind_bits(m, msg);
         }
 
-        let leg = self.legs.index(meta, || method.map(|_| msg.vias().count() as u32));
+        let leg = self
+            .legs
+            .index(meta, || method.map(|_| msg.vias().count() as u32));
         let loc = self.txns.locate(msg, meta, leg, ctx.interner);
         let mut retrans = false;
         if let Some(l) = loc {
-            retrans = self.txns.check_retransmission(l.idx, fingerprint(meta, msg, to_tag));
+            retrans = self
+                .txns
+                .check_retransmission(l.idx, fingerprint(meta, msg, to_tag));
             if method.is_some() {
                 self.txns.on_request(l.idx, meta);
                 let t = &mut self.txns.txns[l.idx as usize];
@@ -351,19 +366,27 @@ impl CallBuilder {
             leg,
             transaction: loc.map(|l| l.idx),
             dialog,
-            raw: ctx
-                .keep_raw
-                .then(|| String::from_utf8_lossy(&msg.raw()[..msg.len().min(msg.raw().len())]).into()),
+            raw: ctx.keep_raw.then(|| {
+                String::from_utf8_lossy(&msg.raw()[..msg.len().min(msg.raw().len())]).into()
+            }),
         });
         notes
     }
 
     /// Retransmissions change no state, but a few counters follow them.
-    fn on_retransmission(&mut self, msg: &Message<'_>, cseq: Option<u32>, to_tag: Option<&str>, meta: &MessageMeta) {
+    fn on_retransmission(
+        &mut self,
+        msg: &Message<'_>,
+        cseq: Option<u32>,
+        to_tag: Option<&str>,
+        meta: &MessageMeta,
+    ) {
         let Some(cseq) = cseq else { return };
         match (msg.method(), msg.status()) {
             (Some(Method::Register), _) => self.registration.on_register_again(cseq, meta.time),
-            (None, Some(s @ 101..=199)) if msg.cseq().is_some_and(|c| c.method == Method::Invite) => {
+            (None, Some(s @ 101..=199))
+                if msg.cseq().is_some_and(|c| c.method == Method::Invite) =>
+            {
                 if let Some(rseq) = msg.rseq() {
                     self.prack.on_reliable_retransmission(cseq, to_tag, rseq, s);
                 }
@@ -373,7 +396,9 @@ impl CallBuilder {
     }
 
     fn note_user_agent(&mut self, ctx: &mut Ctx<'_>, side: Side, ua: Option<&str>) {
-        let Some(ua) = ua.filter(|u| !u.is_empty()) else { return };
+        let Some(ua) = ua.filter(|u| !u.is_empty()) else {
+            return;
+        };
         let party = match side {
             Side::Caller => &mut self.participants.caller,
             Side::Callee => &mut self.participants.callee,
@@ -413,16 +438,25 @@ impl CallBuilder {
             && !self.participants_from_initial
             && matches!(
                 method,
-                Method::Invite | Method::Register | Method::Subscribe | Method::Refer | Method::Message | Method::Options
+                Method::Invite
+                    | Method::Register
+                    | Method::Subscribe
+                    | Method::Refer
+                    | Method::Message
+                    | Method::Options
             )
         {
             self.participants_from_initial = true;
             let (from, to) = (msg.from(), msg.to());
             self.participants.caller.uri = from.as_ref().map(|f| f.uri.into());
-            self.participants.caller.display = from.as_ref().and_then(|f| f.display_name()).map(|d| d.into());
+            self.participants.caller.display = from
+                .as_ref()
+                .and_then(|f| f.display_name())
+                .map(|d| d.into());
             self.participants.caller.tag = from_tag.map(Into::into);
             self.participants.callee.uri = to.as_ref().map(|t| t.uri.into());
-            self.participants.callee.display = to.as_ref().and_then(|t| t.display_name()).map(|d| d.into());
+            self.participants.callee.display =
+                to.as_ref().and_then(|t| t.display_name()).map(|d| d.into());
         }
         if method == Method::Invite && to_tag.is_none() && self.caller_tag.is_none() {
             self.caller_tag = from_tag.map(Into::into);
@@ -444,7 +478,8 @@ impl CallBuilder {
                     notes.first_initial_invite = true;
                 }
                 self.had_initial_invite = true;
-                self.dialogs.on_creating_request(from_tag, frame, Usage::Invite)
+                self.dialogs
+                    .on_creating_request(from_tag, frame, Usage::Invite)
             }
             Method::Invite => {
                 let d = in_dialog(&mut self.dialogs, false, Usage::Unknown);
@@ -456,7 +491,10 @@ impl CallBuilder {
             }
             Method::Ack => {
                 if let Some(l) = loc.filter(|l| l.ack_of_invite) {
-                    self.txns.txns[l.idx as usize].rec.ack_frame.get_or_insert(frame);
+                    self.txns.txns[l.idx as usize]
+                        .rec
+                        .ack_frame
+                        .get_or_insert(frame);
                     self.dialogs.find(from_tag, to_tag)
                 } else {
                     self.late.confirmed = true;
@@ -465,7 +503,11 @@ impl CallBuilder {
                         .iter()
                         .any(|a| a.cseq == cseq && a.to_tag.as_deref() == to_tag);
                     if !known && self.acks.len() < MAX_LIST {
-                        self.acks.push(AckSeen { cseq, to_tag: to_tag.map(Into::into), time: meta.time });
+                        self.acks.push(AckSeen {
+                            cseq,
+                            to_tag: to_tag.map(Into::into),
+                            time: meta.time,
+                        });
                     }
                     in_dialog(&mut self.dialogs, false, Usage::Unknown)
                 }
@@ -477,7 +519,11 @@ impl CallBuilder {
                     self.dialogs.terminate(i, frame);
                 }
                 if self.first_bye.is_none() {
-                    self.first_bye = Some(FirstBye { time: meta.time, txn: loc.map(|l| l.idx), side });
+                    self.first_bye = Some(FirstBye {
+                        time: meta.time,
+                        txn: loc.map(|l| l.idx),
+                        side,
+                    });
                     self.bye_reason = reason_info(msg, frame);
                 }
                 d
@@ -486,7 +532,10 @@ impl CallBuilder {
                 self.cancel_seen = true;
                 if let (Some(l), Some(inv)) = (loc, self.txns.invite_of_cancel(msg)) {
                     self.txns.txns[l.idx as usize].rec.cancels = Some(inv);
-                    self.txns.txns[inv as usize].rec.cancelled_by.get_or_insert(l.idx);
+                    self.txns.txns[inv as usize]
+                        .rec
+                        .cancelled_by
+                        .get_or_insert(l.idx);
                 }
                 if self.cancel_reason.is_none() {
                     self.cancel_reason = reason_info(msg, frame);
@@ -498,9 +547,16 @@ impl CallBuilder {
                 let d = in_dialog(&mut self.dialogs, true, Usage::Unknown);
                 if e2e_new {
                     let rack = msg.rack();
-                    let rack_ref = rack.as_ref().map(|r| RAckRef { rseq: r.rseq, cseq: r.cseq, method: r.method.as_str() });
+                    let rack_ref = rack.as_ref().map(|r| RAckRef {
+                        rseq: r.rseq,
+                        cseq: r.cseq,
+                        method: r.method.as_str(),
+                    });
                     let rack_text = msg.header_str("RAck");
-                    if let Some(i) = self.prack.on_prack(cseq, to_tag, rack_ref, rack_text, frame, meta.time) {
+                    if let Some(i) = self
+                        .prack
+                        .on_prack(cseq, to_tag, rack_ref, rack_text, frame, meta.time)
+                    {
                         feature = Feature::Prack(i);
                     }
                 }
@@ -533,7 +589,9 @@ impl CallBuilder {
             Method::Refer => {
                 let d = match to_tag {
                     Some(_) => in_dialog(&mut self.dialogs, false, Usage::Unknown),
-                    None => self.dialogs.on_creating_request(from_tag, frame, Usage::Refer),
+                    None => self
+                        .dialogs
+                        .on_creating_request(from_tag, frame, Usage::Refer),
                 };
                 if e2e_new {
                     if let Some(i) = self.new_transfer(msg, cseq, from_tag, to_tag, side, meta) {
@@ -546,22 +604,34 @@ impl CallBuilder {
             Method::Notify | Method::Benotify => {
                 let event = msg.event();
                 let refer = event.is_some_and(|e| e.package.eq_ignore_ascii_case("refer"));
-                let usage = if refer { Usage::Refer } else { Usage::Subscribe };
+                let usage = if refer {
+                    Usage::Refer
+                } else {
+                    Usage::Subscribe
+                };
                 let d = in_dialog(&mut self.dialogs, false, usage);
                 let sub_state = msg.subscription_state();
                 if e2e_new {
                     if refer {
                         let frag = body::sipfrag_status(msg.body());
                         let ss = sub_state.as_ref().map(|s| (s.state, s.reason));
-                        if let Some((t, n)) =
-                            self.transfers.on_notify(event.and_then(|e| e.id), to_tag, cseq, frag, ss, frame)
-                        {
+                        if let Some((t, n)) = self.transfers.on_notify(
+                            event.and_then(|e| e.id),
+                            to_tag,
+                            cseq,
+                            frag,
+                            ss,
+                            frame,
+                        ) {
                             feature = Feature::ReferNotify(t, n);
                         }
                     } else {
                         let package = event.map_or("", |e| e.package);
                         let ss = sub_state.as_ref().map(|s| (s.state, s.reason, s.expires));
-                        if let Some(i) = self.subs.on_notify(package, event.and_then(|e| e.id), ss, frame) {
+                        if let Some(i) =
+                            self.subs
+                                .on_notify(package, event.and_then(|e| e.id), ss, frame)
+                        {
                             feature = Feature::SubNotify(i);
                         }
                     }
@@ -576,14 +646,20 @@ impl CallBuilder {
             Method::Subscribe => {
                 let d = match to_tag {
                     Some(_) => in_dialog(&mut self.dialogs, false, Usage::Subscribe),
-                    None => self.dialogs.on_creating_request(from_tag, frame, Usage::Subscribe),
+                    None => self
+                        .dialogs
+                        .on_creating_request(from_tag, frame, Usage::Subscribe),
                 };
                 if e2e_new {
                     let event = msg.event();
                     let package = event.map_or("", |e| e.package);
-                    if let Some(i) =
-                        self.subs.on_subscribe(package, event.and_then(|e| e.id), msg.expires(), frame, meta.time)
-                    {
+                    if let Some(i) = self.subs.on_subscribe(
+                        package,
+                        event.and_then(|e| e.id),
+                        msg.expires(),
+                        frame,
+                        meta.time,
+                    ) {
                         feature = Feature::Subscribe(i);
                     }
                 }
@@ -592,7 +668,8 @@ impl CallBuilder {
             Method::Register => {
                 if e2e_new {
                     let via_count = loc.map_or(1, |l| self.txns.txns[l.idx as usize].via_count);
-                    self.registration.on_register(register_info(msg, cseq, via_count), meta.time);
+                    self.registration
+                        .on_register(register_info(msg, cseq, via_count), meta.time);
                     feature = Feature::Register(cseq);
                 } else {
                     self.registration.on_register_again(cseq, meta.time);
@@ -600,7 +677,10 @@ impl CallBuilder {
                 None
             }
             _ => match to_tag {
-                Some(t) => self.dialogs.on_in_dialog_request(from_tag, t, frame, false, Usage::Unknown),
+                Some(t) => {
+                    self.dialogs
+                        .on_in_dialog_request(from_tag, t, frame, false, Usage::Unknown)
+                }
                 None => None,
             },
         };
@@ -710,7 +790,9 @@ impl CallBuilder {
         to_tag: Option<&str>,
     ) -> Option<u32> {
         let frame = meta.frame;
-        let Some(cseq) = msg.cseq() else { return self.dialogs.find(from_tag, to_tag) };
+        let Some(cseq) = msg.cseq() else {
+            return self.dialogs.find(from_tag, to_tag);
+        };
         if status > 100 {
             // Responses come from the side that did not send the request.
             let side = match self.side_of(from_tag) {
@@ -719,7 +801,9 @@ impl CallBuilder {
             };
             self.note_user_agent(ctx, side, msg.server().or_else(|| msg.user_agent()));
         }
-        let Some(l) = loc else { return self.dialogs.find(from_tag, to_tag) };
+        let Some(l) = loc else {
+            return self.dialogs.find(from_tag, to_tag);
+        };
         let idx = l.idx;
         if cseq.method == Method::Invite && l.created {
             // The request was not captured: an INVITE response is initial unless a dialog
@@ -727,7 +811,8 @@ impl CallBuilder {
             let initial = !self.dialogs.any_confirmed();
             self.txns.txns[idx as usize].initial = initial;
             if initial {
-                self.caller_tag.get_or_insert_with(|| from_tag.unwrap_or_default().into());
+                self.caller_tag
+                    .get_or_insert_with(|| from_tag.unwrap_or_default().into());
                 if self.participants.callee.tag.is_none() {
                     self.participants.callee.tag = to_tag.map(Into::into);
                 }
@@ -736,7 +821,9 @@ impl CallBuilder {
         let phrase = msg.reason_phrase().map(|p| ctx.interner.intern(p));
         let was_open = status >= 200 && self.txns.txns[idx as usize].open;
         self.txns
-            .on_response(idx, meta, status, phrase, to_tag, || reason_info(msg, frame));
+            .on_response(idx, meta, status, phrase, to_tag, || {
+                reason_info(msg, frame)
+            });
         if was_open {
             self.txns.txns[idx as usize].open = false;
             self.open_txns = self.open_txns.saturating_sub(1);
@@ -747,11 +834,16 @@ impl CallBuilder {
 
         match cseq.method {
             Method::Invite => {
-                if initial && status > 100 && to_tag.is_some() && self.participants.callee.tag.is_none() {
+                if initial
+                    && status > 100
+                    && to_tag.is_some()
+                    && self.participants.callee.tag.is_none()
+                {
                     self.participants.callee.tag = to_tag.map(Into::into);
                 }
                 let d = if initial {
-                    self.dialogs.on_response(from_tag, to_tag, status, frame, Usage::Invite)
+                    self.dialogs
+                        .on_response(from_tag, to_tag, status, frame, Usage::Invite)
                 } else {
                     self.dialogs.find(from_tag, to_tag)
                 };
@@ -761,12 +853,16 @@ impl CallBuilder {
                         .iter()
                         .any(|a| a.cseq == cseq.seq && a.to_tag.as_deref() == to_tag);
                     if !known && self.answers.len() < MAX_LIST {
-                        self.answers.push(Answer { cseq: cseq.seq, to_tag: to_tag.map(Into::into) });
+                        self.answers.push(Answer {
+                            cseq: cseq.seq,
+                            to_tag: to_tag.map(Into::into),
+                        });
                     }
                 }
                 if (101..200).contains(&status) && msg.requires("100rel") {
                     if let Some(rseq) = msg.rseq() {
-                        self.prack.on_reliable(cseq.seq, to_tag, rseq, status, frame, meta.time);
+                        self.prack
+                            .on_reliable(cseq.seq, to_tag, rseq, status, frame, meta.time);
                     }
                 }
                 if status >= 200 {
@@ -789,10 +885,12 @@ impl CallBuilder {
             }
             Method::Refer => {
                 if let Feature::Refer(i) = feature {
-                    self.transfers.on_refer_response(i, status, frame, msg.refer_sub());
+                    self.transfers
+                        .on_refer_response(i, status, frame, msg.refer_sub());
                 }
                 if (200..300).contains(&status) && to_tag.is_some() {
-                    self.dialogs.on_response(from_tag, to_tag, status, frame, Usage::Refer)
+                    self.dialogs
+                        .on_response(from_tag, to_tag, status, frame, Usage::Refer)
                 } else {
                     self.dialogs.find(from_tag, to_tag)
                 }
@@ -805,17 +903,24 @@ impl CallBuilder {
             }
             Method::Subscribe => {
                 if let Feature::Subscribe(i) = feature {
-                    self.subs.on_subscribe_response(i, status, msg.expires(), frame);
+                    self.subs
+                        .on_subscribe_response(i, status, msg.expires(), frame);
                 }
                 if (200..300).contains(&status) && to_tag.is_some() {
-                    self.dialogs.on_response(from_tag, to_tag, status, frame, Usage::Subscribe)
+                    self.dialogs
+                        .on_response(from_tag, to_tag, status, frame, Usage::Subscribe)
                 } else {
                     self.dialogs.find(from_tag, to_tag)
                 }
             }
             Method::Register => {
                 if let (Feature::Register(c), true) = (feature, status >= 200) {
-                    self.registration.on_response(c, register_response(msg, status), frame, meta.time);
+                    self.registration.on_response(
+                        c,
+                        register_response(msg, status),
+                        frame,
+                        meta.time,
+                    );
                 }
                 None
             }
@@ -857,7 +962,13 @@ impl CallBuilder {
         let caller = self.caller_tag.as_deref();
         let mut deciding: Option<&TxnState> = None;
         let mut first: Option<&TxnState> = None;
-        let when = |t: &TxnState| t.rec.request_time.or(t.final_time).or(t.last_provisional).unwrap_or(Timestamp(0));
+        let when = |t: &TxnState| {
+            t.rec
+                .request_time
+                .or(t.final_time)
+                .or(t.last_provisional)
+                .unwrap_or(Timestamp(0))
+        };
         for t in self.txns.txns.iter() {
             if !(t.initial && &*t.rec.method == "INVITE" && t.from_tag.as_deref() == caller) {
                 continue;
@@ -885,8 +996,18 @@ impl CallBuilder {
             .txns
             .iter()
             .filter(|t| t.rec.expects_response && method.is_none_or(|m| &*t.rec.method == m))
-            .filter_map(|t| t.rec.request_time.map(|rt| (t, t.last_request_time.unwrap_or(rt))))
-            .max_by_key(|(t, _)| (t.rec.cseq, std::cmp::Reverse(t.via_count), t.rec.request_time))
+            .filter_map(|t| {
+                t.rec
+                    .request_time
+                    .map(|rt| (t, t.last_request_time.unwrap_or(rt)))
+            })
+            .max_by_key(|(t, _)| {
+                (
+                    t.rec.cseq,
+                    std::cmp::Reverse(t.via_count),
+                    t.rec.request_time,
+                )
+            })
     }
 
     /// True when the call had a deciding INVITE (a session attempt for the metrics).
@@ -909,13 +1030,20 @@ impl CallBuilder {
                 state::is_terminal_call_state(v)
             }
             Kind::Subscription => self.subs.all_ended(),
+            // A registration lives as long as the binding it obtained.
+            Kind::Registration => self.registration.binding_until().is_none_or(|t| now >= t),
             _ => true,
         }
     }
 
     fn invite_facts(&self, d: &TxnState) -> InviteFacts {
-        let final_status = d.first_2xx.as_ref().map(|a| a.status).or(d.rec.final_status);
-        let answered_evidence = self.first_bye.is_some() || self.acks.iter().any(|a| a.cseq == d.rec.cseq);
+        let final_status = d
+            .first_2xx
+            .as_ref()
+            .map(|a| a.status)
+            .or(d.rec.final_status);
+        let answered_evidence =
+            self.first_bye.is_some() || self.acks.iter().any(|a| a.cseq == d.rec.cseq);
         InviteFacts {
             final_status,
             provisional: d.rec.provisionals.iter().any(|p| p.status > 100),
@@ -944,6 +1072,8 @@ impl CallBuilder {
         match kind {
             Kind::Call => {
                 let (deciding, first) = self.deciding_invite();
+                let deciding_final = deciding.and_then(|d| d.final_time);
+                let forked = deciding.is_some_and(|d| d.to_tags.len() >= 2);
                 if let Some(d) = deciding {
                     let facts = self.invite_facts(d);
                     let v = state::call_state(&facts, now);
@@ -962,16 +1092,27 @@ impl CallBuilder {
                     timings = timing::call_timings(
                         d,
                         first,
-                        self.first_bye.map(|b| (b.time, b.txn.and_then(|i| self.txns.txns[i as usize].final_time))),
+                        self.first_bye.map(|b| {
+                            (
+                                b.time,
+                                b.txn.and_then(|i| self.txns.txns[i as usize].final_time),
+                            )
+                        }),
                         |cseq, tag, after| {
                             self.acks
                                 .iter()
-                                .filter(|a| a.cseq == cseq && a.to_tag.as_deref() == tag && a.time >= after)
+                                .filter(|a| {
+                                    a.cseq == cseq && a.to_tag.as_deref() == tag && a.time >= after
+                                })
                                 .map(|a| a.time)
                                 .min()
                         },
                     );
-                    reason = self.bye_reason.clone().or(self.cancel_reason.clone()).or(d.final_reason.clone());
+                    reason = self
+                        .bye_reason
+                        .clone()
+                        .or(self.cancel_reason.clone())
+                        .or(d.final_reason.clone());
                     if self.cancel_seen && final_status.is_some_and(|s| (200..300).contains(&s)) {
                         flags.push("cancel-lost-race");
                     }
@@ -980,6 +1121,19 @@ impl CallBuilder {
                     reason = self.bye_reason.clone().or(self.cancel_reason.clone());
                 }
                 hangup = self.first_bye.map(|b| b.side);
+                // RFC 3261 §13.2.2.4: early dialogs that never got their own 2xx end with
+                // the INVITE transaction.
+                if deciding_final.is_some() {
+                    let caller = self.caller_tag.clone();
+                    for dl in self.dialogs.list.iter_mut() {
+                        if dl.usage == Usage::Invite
+                            && dl.state == DialogState::Early
+                            && dl.from_tag == caller
+                        {
+                            dl.state = DialogState::Terminated;
+                        }
+                    }
+                }
                 let unacked = self.answers.iter().any(|a| {
                     !self
                         .acks
@@ -989,11 +1143,13 @@ impl CallBuilder {
                 if unacked {
                     flags.push("answered-without-ack");
                 }
-                if self.dialogs.invite_forks(self.caller_tag.as_deref()) >= 2 {
+                if forked {
                     flags.push("forked");
                 }
                 let challenged = self.txns.txns.iter().any(|t| {
-                    t.initial && &*t.rec.method == "INVITE" && matches!(t.rec.final_status, Some(401 | 407))
+                    t.initial
+                        && &*t.rec.method == "INVITE"
+                        && matches!(t.rec.final_status, Some(401 | 407))
                 });
                 if challenged {
                     flags.push("auth-challenged");
@@ -1025,14 +1181,21 @@ impl CallBuilder {
                 registration = Some(rec);
             }
             _ => {
-                let sub_state = if kind == Kind::Subscription { self.subs.state(now) } else { None };
+                let sub_state = if kind == Kind::Subscription {
+                    self.subs.state(now)
+                } else {
+                    None
+                };
                 let last = self.last_request(None);
                 final_status = last.and_then(|(t, _)| t.rec.final_status);
                 final_reason = last.and_then(|(t, _)| t.final_phrase.clone());
                 match sub_state {
                     Some(s) => state_word = s,
                     None => {
-                        let v = state::request_state(last.map(|(t, sent)| (t.rec.final_status, sent)), now);
+                        let v = state::request_state(
+                            last.map(|(t, sent)| (t.rec.final_status, sent)),
+                            now,
+                        );
                         state_word = v.state;
                         if v.timed_out {
                             flags.push("no-final-response");
@@ -1064,6 +1227,11 @@ impl CallBuilder {
             flags.push("evicted");
         }
 
+        // The packet layer may complete a message late (TCP data behind a hole): keep the
+        // list in capture order.
+        if !self.messages.is_sorted_by_key(|m| m.frame) {
+            self.messages.sort_by_key(|m| m.frame);
+        }
         if registration.is_none() && self.registration.any() {
             registration = Some(std::mem::take(&mut self.registration).finish().0);
         }
@@ -1150,5 +1318,9 @@ fn register_response(msg: &Message<'_>, status: u16) -> RegisterResponse {
             }
         }
     }
-    RegisterResponse { status, contacts, expires: expires.or(msg.expires()) }
+    RegisterResponse {
+        status,
+        contacts,
+        expires: expires.or(msg.expires()),
+    }
 }

@@ -38,7 +38,11 @@ impl Dialogs {
     fn find_open_untagged(&self, from_tag: Option<&str>) -> Option<u32> {
         self.list
             .iter()
-            .position(|d| eq(from_tag, &d.from_tag) && d.to_tag.is_none() && d.state != DialogState::Terminated)
+            .position(|d| {
+                eq(from_tag, &d.from_tag)
+                    && d.to_tag.is_none()
+                    && d.state != DialogState::Terminated
+            })
             .map(|i| i as u32)
     }
 
@@ -51,7 +55,12 @@ impl Dialogs {
     }
 
     /// A dialog-creating request (no To tag): the record awaiting its To tag.
-    pub(crate) fn on_creating_request(&mut self, from_tag: Option<&str>, frame: u64, usage: Usage) -> Option<u32> {
+    pub(crate) fn on_creating_request(
+        &mut self,
+        from_tag: Option<&str>,
+        frame: u64,
+        usage: Usage,
+    ) -> Option<u32> {
         if let Some(i) = self.find_open_untagged(from_tag) {
             return Some(i);
         }
@@ -141,7 +150,11 @@ impl Dialogs {
         if let Some(i) = self.find(from_tag, Some(to_tag)) {
             return Some(i);
         }
-        let state = if early_only { DialogState::Early } else { DialogState::Confirmed };
+        let state = if early_only {
+            DialogState::Early
+        } else {
+            DialogState::Confirmed
+        };
         self.push(Dialog {
             from_tag: from_tag.map(Into::into),
             to_tag: Some(to_tag.into()),
@@ -166,14 +179,6 @@ impl Dialogs {
     pub(crate) fn any_confirmed(&self) -> bool {
         self.list.iter().any(|d| d.confirmed_frame.is_some())
     }
-
-    /// Number of distinct To tags among INVITE dialogs of `from_tag` (forking).
-    pub(crate) fn invite_forks(&self, from_tag: Option<&str>) -> usize {
-        self.list
-            .iter()
-            .filter(|d| d.usage == Usage::Invite && eq(from_tag, &d.from_tag) && d.to_tag.is_some())
-            .count()
-    }
 }
 
 #[cfg(test)]
@@ -184,15 +189,26 @@ mod tests {
     fn early_then_confirmed_then_terminated() {
         let mut d = Dialogs::default();
         assert_eq!(d.on_creating_request(Some("a"), 1, Usage::Invite), Some(0));
-        assert_eq!(d.on_response(Some("a"), None, 100, 2, Usage::Invite), Some(0));
+        assert_eq!(
+            d.on_response(Some("a"), None, 100, 2, Usage::Invite),
+            Some(0)
+        );
         assert_eq!(d.list[0].to_tag, None);
-        assert_eq!(d.on_response(Some("a"), Some("b"), 180, 3, Usage::Invite), Some(0));
+        assert_eq!(
+            d.on_response(Some("a"), Some("b"), 180, 3, Usage::Invite),
+            Some(0)
+        );
         assert_eq!(d.list[0].state, DialogState::Early);
-        assert_eq!(d.on_response(Some("a"), Some("b"), 200, 4, Usage::Invite), Some(0));
+        assert_eq!(
+            d.on_response(Some("a"), Some("b"), 200, 4, Usage::Invite),
+            Some(0)
+        );
         assert_eq!(d.list[0].state, DialogState::Confirmed);
         assert_eq!(d.list[0].confirmed_frame, Some(4));
         // the callee's BYE has the tags swapped
-        let i = d.on_in_dialog_request(Some("b"), "a", 9, false, Usage::Unknown).unwrap();
+        let i = d
+            .on_in_dialog_request(Some("b"), "a", 9, false, Usage::Unknown)
+            .unwrap();
         assert_eq!(i, 0);
         d.terminate(i, 9);
         assert_eq!(d.list[0].state, DialogState::Terminated);
@@ -206,7 +222,6 @@ mod tests {
         d.on_response(Some("a"), Some("b1"), 183, 2, Usage::Invite);
         d.on_response(Some("a"), Some("b2"), 183, 3, Usage::Invite);
         assert_eq!(d.list.len(), 2);
-        assert_eq!(d.invite_forks(Some("a")), 2);
         d.on_response(Some("a"), Some("b2"), 486, 4, Usage::Invite);
         assert!(d.list.iter().all(|x| x.state == DialogState::Terminated));
     }
@@ -228,9 +243,13 @@ mod tests {
     #[test]
     fn joined_late_request_creates_a_confirmed_dialog() {
         let mut d = Dialogs::default();
-        let i = d.on_in_dialog_request(Some("x"), "y", 5, false, Usage::Unknown).unwrap();
+        let i = d
+            .on_in_dialog_request(Some("x"), "y", 5, false, Usage::Unknown)
+            .unwrap();
         assert_eq!(d.list[i as usize].state, DialogState::Confirmed);
-        let j = d.on_in_dialog_request(Some("p"), "q", 6, true, Usage::Unknown).unwrap();
+        let j = d
+            .on_in_dialog_request(Some("p"), "q", 6, true, Usage::Unknown)
+            .unwrap();
         assert_eq!(d.list[j as usize].state, DialogState::Early);
         assert!(d.any_confirmed());
     }

@@ -157,7 +157,11 @@ impl Engine {
         } else {
             "other"
         };
-        *self.counters.invalid_reasons.entry(key.to_owned()).or_default() += 1;
+        *self
+            .counters
+            .invalid_reasons
+            .entry(key.to_owned())
+            .or_default() += 1;
     }
 
     fn advance(&mut self, t: Timestamp) {
@@ -183,9 +187,12 @@ impl Engine {
             }
             self.calls.insert(call_id.into(), CallBuilder::new(call_id));
             self.counters.calls += 1;
-            self.counters.peak_open_calls = self.counters.peak_open_calls.max(self.calls.len() as u64);
+            self.counters.peak_open_calls =
+                self.counters.peak_open_calls.max(self.calls.len() as u64);
         }
-        let Some(call) = self.calls.get_mut(call_id) else { return };
+        let Some(call) = self.calls.get_mut(call_id) else {
+            return;
+        };
         let mut ctx = Ctx {
             interner: &mut self.interner,
             keep_raw: self.config.keep_raw,
@@ -222,7 +229,11 @@ impl Engine {
     /// `docs/call-states.md` §Transfers).
     fn link_transfer(&mut self, call_id: &str, msg: &Message<'_>, time: Timestamp) {
         let window = nanos(self.config.linger);
-        while self.pending.front().is_some_and(|p| time.0.saturating_sub(p.time.0) > window) {
+        while self
+            .pending
+            .front()
+            .is_some_and(|p| time.0.saturating_sub(p.time.0) > window)
+        {
             self.pending.pop_front();
         }
         let ruri = msg.request_uri().and_then(body::uri_key);
@@ -261,7 +272,11 @@ impl Engine {
             a.transfers_mut().set_target(transfer, call_id, how);
         }
         if let Some(b) = self.calls.get_mut(call_id) {
-            b.transferred_from = Some(TransferLink { call_id: refer_call, refer_frame: frame, matched: how });
+            b.transferred_from = Some(TransferLink {
+                call_id: refer_call,
+                refer_frame: frame,
+                matched: how,
+            });
         }
         self.counters.transfers_linked += 1;
     }
@@ -313,7 +328,8 @@ impl Engine {
         for c in self.ready.drain(..) {
             sink(c);
         }
-        if !self.config.streaming || self.now.0.saturating_sub(self.last_scan.0) < SCAN_INTERVAL_NS {
+        if !self.config.streaming || self.now.0.saturating_sub(self.last_scan.0) < SCAN_INTERVAL_NS
+        {
             return;
         }
         self.last_scan = self.now;
@@ -343,7 +359,11 @@ impl Engine {
     /// Ends the analysis: every open call is closed (`closed: capture-end`) and returned
     /// with the calls kept so far, ordered by first frame.
     pub fn finish(mut self) -> Analysis {
-        let mut keys: Vec<(u64, Box<str>)> = self.calls.values().map(|c| (c.first_frame(), c.call_id().into())).collect();
+        let mut keys: Vec<(u64, Box<str>)> = self
+            .calls
+            .values()
+            .map(|c| (c.first_frame(), c.call_id().into()))
+            .collect();
         keys.sort_by_key(|(f, _)| *f);
         let mut calls = std::mem::take(&mut self.done);
         calls.append(&mut self.ready);
@@ -353,6 +373,10 @@ impl Engine {
             }
         }
         calls.sort_by_key(|c| c.first_frame);
-        Analysis { calls, metrics: self.metrics.snapshot(), counters: self.counters }
+        Analysis {
+            calls,
+            metrics: self.metrics.snapshot(),
+            counters: self.counters,
+        }
     }
 }

@@ -89,7 +89,10 @@ impl Default for Interner {
 impl Interner {
     /// An interner that keeps at most `cap` distinct strings.
     pub fn with_cap(cap: usize) -> Self {
-        Interner { set: FxHashSet::default(), cap }
+        Interner {
+            set: FxHashSet::default(),
+            cap,
+        }
     }
 
     /// The shared atom for `s` (allocates only the first time `s` is seen, or when the

@@ -37,7 +37,11 @@ fn normalise((a, b): (LegEnd, LegEnd)) -> (LegEnd, LegEnd) {
 impl Legs {
     /// Index of the leg `meta` travelled on, creating it on first sighting. `via_depth` is
     /// the Via count of a request (None for responses), kept for the first request.
-    pub(crate) fn index(&mut self, meta: &MessageMeta, via_depth: impl FnOnce() -> Option<u32>) -> u32 {
+    pub(crate) fn index(
+        &mut self,
+        meta: &MessageMeta,
+        via_depth: impl FnOnce() -> Option<u32>,
+    ) -> u32 {
         let raw = ends(meta);
         let key = normalise(raw);
         let i = match self.keys.iter().position(|k| *k == key) {
@@ -93,10 +97,16 @@ mod tests {
     #[test]
     fn both_directions_and_other_ports_are_one_leg() {
         let mut l = Legs::default();
-        assert_eq!(l.index(&meta("10.0.0.1:5060", "10.0.0.2:5060"), || Some(1)), 0);
+        assert_eq!(
+            l.index(&meta("10.0.0.1:5060", "10.0.0.2:5060"), || Some(1)),
+            0
+        );
         assert_eq!(l.index(&meta("10.0.0.2:1073", "10.0.0.1:5060"), || None), 0);
         assert_eq!(l.index(&meta("10.0.0.1:5060", "10.0.0.2:7818"), || None), 0);
-        assert_eq!(l.index(&meta("10.0.0.2:5060", "10.0.0.3:5060"), || Some(2)), 1);
+        assert_eq!(
+            l.index(&meta("10.0.0.2:5060", "10.0.0.3:5060"), || Some(2)),
+            1
+        );
         assert_eq!(l.len(), 2);
         let legs = l.into_vec();
         assert_eq!(legs[0].messages, 3);
@@ -107,9 +117,18 @@ mod tests {
     #[test]
     fn same_host_legs_are_told_apart_by_port() {
         let mut l = Legs::default();
-        assert_eq!(l.index(&meta("127.0.0.1:5061", "127.0.0.1:5060"), || None), 0);
-        assert_eq!(l.index(&meta("127.0.0.1:5060", "127.0.0.1:5062"), || None), 1);
-        assert_eq!(l.index(&meta("127.0.0.1:5060", "127.0.0.1:5061"), || None), 0);
+        assert_eq!(
+            l.index(&meta("127.0.0.1:5061", "127.0.0.1:5060"), || None),
+            0
+        );
+        assert_eq!(
+            l.index(&meta("127.0.0.1:5060", "127.0.0.1:5062"), || None),
+            1
+        );
+        assert_eq!(
+            l.index(&meta("127.0.0.1:5060", "127.0.0.1:5061"), || None),
+            0
+        );
     }
 
     #[test]

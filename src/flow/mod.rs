@@ -51,7 +51,8 @@ mod tests;
 
 pub use engine::{Analysis, Config, Engine};
 pub use model::{
-    Call, Closed, Counters, Dialog, DialogState, Dtmf, Kind, Leg, LegEnd, LinkMatch, MessageRecord, Metrics,
-    Participants, Party, Prack, Provisional, ReasonInfo, Registration, Replaces, SessionChange, Side, Subscription,
-    SubscriptionChange, Timings, Transaction, Transfer, TransferLink, TransferNotify, TransferOutcome, Usage,
+    Call, Closed, Counters, Dialog, DialogState, Dtmf, Kind, Leg, LegEnd, LinkMatch, MessageRecord,
+    Metrics, Participants, Party, Prack, Provisional, ReasonInfo, Registration, Replaces,
+    SessionChange, Side, Subscription, SubscriptionChange, Timings, Transaction, Transfer,
+    TransferLink, TransferNotify, TransferOutcome, Usage,
 };

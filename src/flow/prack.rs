@@ -72,7 +72,13 @@ fn push_problem(p: &mut Vec<&'static str>, word: &'static str) {
 }
 
 impl PrackTracker {
-    fn find_provisional(&self, cseq: u32, to_tag: Option<&str>, rseq: u32, status: u16) -> Option<usize> {
+    fn find_provisional(
+        &self,
+        cseq: u32,
+        to_tag: Option<&str>,
+        rseq: u32,
+        status: u16,
+    ) -> Option<usize> {
         self.entries.iter().position(|e| {
             e.provisional
                 && e.rec.invite_cseq == cseq
@@ -93,19 +99,22 @@ impl PrackTracker {
         frame: u64,
         time: Timestamp,
     ) {
-        if self.find_provisional(cseq, to_tag, rseq, status).is_some() || self.entries.len() >= MAX_PRACK {
+        if self.find_provisional(cseq, to_tag, rseq, status).is_some()
+            || self.entries.len() >= MAX_PRACK
+        {
             return;
         }
         let mut problems = Vec::new();
         // The previous reliable provisional of the same early dialog.
-        let prev = self
-            .entries
-            .iter()
-            .rev()
-            .find(|e| e.provisional && e.rec.invite_cseq == cseq && e.rec.to_tag.as_deref() == to_tag);
+        let prev = self.entries.iter().rev().find(|e| {
+            e.provisional && e.rec.invite_cseq == cseq && e.rec.to_tag.as_deref() == to_tag
+        });
         if let Some(prev) = prev {
             let repeat = self.entries.iter().any(|e| {
-                e.provisional && e.rec.invite_cseq == cseq && e.rec.to_tag.as_deref() == to_tag && e.rec.rseq == rseq
+                e.provisional
+                    && e.rec.invite_cseq == cseq
+                    && e.rec.to_tag.as_deref() == to_tag
+                    && e.rec.rseq == rseq
             });
             if repeat {
                 push_problem(&mut problems, problem::RSEQ_REPEAT);
@@ -141,7 +150,13 @@ impl PrackTracker {
     }
 
     /// A retransmission of a reliable provisional (same hop).
-    pub(crate) fn on_reliable_retransmission(&mut self, cseq: u32, to_tag: Option<&str>, rseq: u32, status: u16) {
+    pub(crate) fn on_reliable_retransmission(
+        &mut self,
+        cseq: u32,
+        to_tag: Option<&str>,
+        rseq: u32,
+        status: u16,
+    ) {
         if let Some(i) = self.find_provisional(cseq, to_tag, rseq, status) {
             self.entries[i].rec.retransmissions += 1;
         }
@@ -192,11 +207,17 @@ impl PrackTracker {
                         }
                     } else {
                         let any_reliable = self.entries.iter().any(|e| {
-                            e.provisional && (e.rec.to_tag.as_deref() == to_tag || e.rec.invite_cseq == r.cseq)
+                            e.provisional
+                                && (e.rec.to_tag.as_deref() == to_tag
+                                    || e.rec.invite_cseq == r.cseq)
                         });
                         push_problem(
                             &mut problems,
-                            if any_reliable { problem::RACK_UNKNOWN_RSEQ } else { problem::PRACK_WITHOUT_100REL },
+                            if any_reliable {
+                                problem::RACK_UNKNOWN_RSEQ
+                            } else {
+                                problem::PRACK_WITHOUT_100REL
+                            },
                         );
                     }
                 }
@@ -206,7 +227,11 @@ impl PrackTracker {
             let any_reliable = self.entries.iter().any(|e| e.provisional);
             push_problem(
                 &mut problems,
-                if any_reliable { problem::RACK_UNKNOWN_RSEQ } else { problem::PRACK_WITHOUT_100REL },
+                if any_reliable {
+                    problem::RACK_UNKNOWN_RSEQ
+                } else {
+                    problem::PRACK_WITHOUT_100REL
+                },
             );
         }
         if self.entries.len() >= MAX_PRACK {
@@ -239,7 +264,9 @@ impl PrackTracker {
 
     /// First final response to the PRACK of record `idx`.
     pub(crate) fn on_prack_response(&mut self, idx: u32, status: u16, frame: u64, time: Timestamp) {
-        let Some(e) = self.entries.get_mut(idx as usize) else { return };
+        let Some(e) = self.entries.get_mut(idx as usize) else {
+            return;
+        };
         if status < 200 || e.rec.prack_status.is_some() {
             return;
         }
@@ -276,11 +303,16 @@ impl PrackTracker {
                 if e.provisional {
                     match (e.rec.prack_frame, e.rec.prack_status) {
                         (None, _) => push_problem(&mut e.rec.problems, problem::NEVER_PRACKED),
-                        (Some(_), None) => push_problem(&mut e.rec.problems, problem::PRACK_UNANSWERED),
-                        (Some(_), Some(s)) if s >= 300 => push_problem(&mut e.rec.problems, problem::PRACK_REJECTED),
+                        (Some(_), None) => {
+                            push_problem(&mut e.rec.problems, problem::PRACK_UNANSWERED)
+                        }
+                        (Some(_), Some(s)) if s >= 300 => {
+                            push_problem(&mut e.rec.problems, problem::PRACK_REJECTED)
+                        }
                         _ => {}
                     }
-                    e.rec.acknowledged = e.rec.prack_frame.is_some() && e.rec.prack_status.is_none_or(|s| s < 300);
+                    e.rec.acknowledged =
+                        e.rec.prack_frame.is_some() && e.rec.prack_status.is_none_or(|s| s < 300);
                 }
                 e.rec
             })
@@ -291,7 +323,8 @@ impl PrackTracker {
     pub(crate) fn any_problem(&self) -> bool {
         self.entries.iter().any(|e| {
             !e.rec.problems.is_empty()
-                || (e.provisional && (e.rec.prack_frame.is_none() || e.rec.prack_status.is_none_or(|s| s >= 300)))
+                || (e.provisional
+                    && (e.rec.prack_frame.is_none() || e.rec.prack_status.is_none_or(|s| s >= 300)))
         })
     }
 }
@@ -306,19 +339,41 @@ mod tests {
     }
 
     fn rack(rseq: u32, cseq: u32) -> Option<RAckRef<'static>> {
-        Some(RAckRef { rseq, cseq, method: "INVITE" })
+        Some(RAckRef {
+            rseq,
+            cseq,
+            method: "INVITE",
+        })
     }
 
     #[test]
     fn provisional_acknowledged_and_answered() {
         let mut p = PrackTracker::default();
         p.on_reliable(1, Some("b"), 7001, 183, 3, t(100));
-        let i = p.on_prack(2, Some("b"), rack(7001, 1), Some("7001 1 INVITE"), 4, t(150)).unwrap();
+        let i = p
+            .on_prack(
+                2,
+                Some("b"),
+                rack(7001, 1),
+                Some("7001 1 INVITE"),
+                4,
+                t(150),
+            )
+            .unwrap();
         p.on_prack_response(i, 200, 5, t(160));
         let r = p.finish();
         assert_eq!(r.len(), 1);
         let e = &r[0];
-        assert_eq!((e.rseq, e.status, e.response_frame, e.prack_frame, e.prack_status), (7001, Some(183), Some(3), Some(4), Some(200)));
+        assert_eq!(
+            (
+                e.rseq,
+                e.status,
+                e.response_frame,
+                e.prack_frame,
+                e.prack_status
+            ),
+            (7001, Some(183), Some(3), Some(4), Some(200))
+        );
         assert!(e.acknowledged);
         assert!(e.problems.is_empty(), "{:?}", e.problems);
         assert!((e.prack_delay.unwrap() - 0.050).abs() < 1e-9);
@@ -348,7 +403,9 @@ mod tests {
         let mut p = PrackTracker::default();
         p.on_reliable(1, Some("b"), 10, 180, 3, t(0));
         p.on_reliable(1, Some("b"), 12, 183, 4, t(10)); // gap, and 10 not yet PRACKed
-        let i = p.on_prack(2, Some("b"), rack(12, 1), None, 5, t(20)).unwrap();
+        let i = p
+            .on_prack(2, Some("b"), rack(12, 1), None, 5, t(20))
+            .unwrap();
         p.on_prack_response(i, 200, 6, t(21));
         p.on_reliable(1, Some("b"), 12, 181, 7, t(30)); // same RSeq, other status
         let r = p.finish();
@@ -381,12 +438,27 @@ mod tests {
         let mut p = PrackTracker::default();
         p.on_reliable(1, Some("b"), 5, 183, 3, t(0));
         // wrong RSeq
-        let a = p.on_prack(2, Some("b"), rack(6, 1), Some("6 1 INVITE"), 4, t(1)).unwrap();
+        let a = p
+            .on_prack(2, Some("b"), rack(6, 1), Some("6 1 INVITE"), 4, t(1))
+            .unwrap();
         // right RSeq, wrong CSeq
-        let b = p.on_prack(3, Some("b"), rack(5, 2), Some("5 2 INVITE"), 5, t(2)).unwrap();
+        let b = p
+            .on_prack(3, Some("b"), rack(5, 2), Some("5 2 INVITE"), 5, t(2))
+            .unwrap();
         // right RSeq and CSeq, wrong method
         let c = p
-            .on_prack(4, Some("b"), Some(RAckRef { rseq: 5, cseq: 1, method: "UPDATE" }), None, 6, t(3))
+            .on_prack(
+                4,
+                Some("b"),
+                Some(RAckRef {
+                    rseq: 5,
+                    cseq: 1,
+                    method: "UPDATE",
+                }),
+                None,
+                6,
+                t(3),
+            )
             .unwrap();
         p.on_prack_response(a, 481, 7, t(4));
         let r = p.finish();

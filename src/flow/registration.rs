@@ -55,13 +55,18 @@ pub(crate) struct RegistrationTracker {
     round_start: Option<Timestamp>,
     /// RRD of the first successful round.
     rrd: Option<f64>,
+    /// Final response of the latest REGISTER (to tell a prompt auth retry from a new try).
+    last_final: Option<Timestamp>,
+    /// End of the binding the last 2xx granted (None after an unregister or without 2xx).
+    binding_until: Option<Timestamp>,
     /// The attempt that decides the state (highest CSeq, fewest Vias, latest).
     deciding: Option<Attempt>,
     any: bool,
 }
 
 fn better(a: &Attempt, b: &Attempt) -> bool {
-    (a.cseq, std::cmp::Reverse(a.via_count), a.time) >= (b.cseq, std::cmp::Reverse(b.via_count), b.time)
+    (a.cseq, std::cmp::Reverse(a.via_count), a.time)
+        >= (b.cseq, std::cmp::Reverse(b.via_count), b.time)
 }
 
 impl RegistrationTracker {
@@ -73,9 +78,18 @@ impl RegistrationTracker {
             self.rec.aor = r.aor;
         }
         self.rec.requested_expires = r.expires;
-        if !r.contacts.is_empty() {
+        if !r.contacts.is_empty() && self.rec.successes == 0 {
+            // the request's bindings stand until a 2xx lists the registrar's
             self.rec.contacts = r.contacts;
             self.rec.contacts.truncate(MAX_CONTACTS);
+        }
+        // A REGISTER more than 64·T1 after the previous final response is a new try, not
+        // the retry of an authentication round.
+        if self
+            .last_final
+            .is_some_and(|f| time.secs_since(f) > super::state::TIMER_F_SECS)
+        {
+            self.round_start = None;
         }
         self.round_start.get_or_insert(time);
         let a = Attempt {
@@ -103,12 +117,22 @@ impl RegistrationTracker {
     }
 
     /// First final response to REGISTER `cseq`.
-    pub(crate) fn on_response(&mut self, cseq: u32, resp: RegisterResponse, frame: u64, time: Timestamp) {
-        let Some(a) = self.recent.iter_mut().rev().find(|a| a.cseq == cseq) else { return };
+    pub(crate) fn on_response(
+        &mut self,
+        cseq: u32,
+        resp: RegisterResponse,
+        frame: u64,
+        time: Timestamp,
+    ) {
+        let Some(a) = self.recent.iter_mut().rev().find(|a| a.cseq == cseq) else {
+            return;
+        };
         if a.final_status.is_some() {
             return;
         }
         a.final_status = Some(resp.status);
+        let unregister = a.unregister;
+        self.last_final = Some(time);
         if let Some(d) = self.deciding.as_mut().filter(|d| d.cseq == cseq) {
             d.final_status = Some(resp.status);
         }
@@ -127,10 +151,21 @@ impl RegistrationTracker {
                 self.rec.contacts.truncate(MAX_CONTACTS);
             }
             self.rec.expires = resp.expires.or(self.rec.requested_expires);
+            self.binding_until = match (unregister, self.rec.expires) {
+                (false, Some(e)) if e > 0 => Some(Timestamp(
+                    time.0.saturating_add(i64::from(e) * 1_000_000_000),
+                )),
+                _ => None,
+            };
         } else if s != 401 && s != 407 {
             // A failure ends the round; a later REGISTER starts a new one.
             self.round_start = None;
         }
+    }
+
+    /// End of the binding the last 2xx granted, if any.
+    pub(crate) fn binding_until(&self) -> Option<Timestamp> {
+        self.binding_until
     }
 
     /// True once a REGISTER was seen.
@@ -140,7 +175,9 @@ impl RegistrationTracker {
 
     /// The deciding attempt: (final status, unregister, last transmission).
     pub(crate) fn deciding(&self) -> Option<(Option<u16>, bool, Timestamp)> {
-        self.deciding.as_ref().map(|d| (d.final_status, d.unregister, d.last_time))
+        self.deciding
+            .as_ref()
+            .map(|d| (d.final_status, d.unregister, d.last_time))
     }
 
     /// The record and the RRD.
@@ -166,7 +203,11 @@ mod tests {
     }
 
     fn resp(status: u16, expires: Option<u32>) -> RegisterResponse {
-        RegisterResponse { status, contacts: vec![], expires }
+        RegisterResponse {
+            status,
+            contacts: vec![],
+            expires,
+        }
     }
 
     fn t(ms: i64) -> Timestamp {
@@ -190,6 +231,20 @@ mod tests {
         assert_eq!(rec.requested_expires, Some(3600));
         assert_eq!(rec.registered_frame, Some(4));
         assert!((rrd.unwrap() - 0.080).abs() < 1e-9);
+    }
+
+    #[test]
+    fn a_late_retry_starts_a_new_round() {
+        let mut r = RegistrationTracker::default();
+        r.on_register(reg(1, Some(60)), t(0));
+        r.on_response(1, resp(401, None), 2, t(10));
+        r.on_register(reg(2, Some(60)), t(150_000)); // 150 s later: a new try
+        r.on_response(2, resp(401, None), 4, t(150_010));
+        r.on_register(reg(3, Some(60)), t(167_000)); // 17 s after the challenge: same round
+        r.on_response(3, resp(200, Some(60)), 6, t(167_020));
+        assert_eq!(r.binding_until(), Some(t(227_020)));
+        let (_, rrd) = r.finish();
+        assert!((rrd.unwrap() - 17.020).abs() < 1e-9);
     }
 
     #[test]

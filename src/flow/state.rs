@@ -63,7 +63,11 @@ pub(crate) struct Verdict {
 
 impl Verdict {
     fn of(state: &'static str) -> Self {
-        Verdict { state, timed_out: false, answer_not_captured: false }
+        Verdict {
+            state,
+            timed_out: false,
+            answer_not_captured: false,
+        }
     }
 }
 
@@ -87,23 +91,39 @@ fn elapsed(now: Timestamp, since: Option<Timestamp>) -> f64 {
 /// State of a call that has a deciding INVITE.
 pub(crate) fn call_state(f: &InviteFacts, now: Timestamp) -> Verdict {
     match f.final_status {
-        Some(s) if (200..300).contains(&s) => Verdict::of(if f.bye { call::COMPLETED } else { call::ANSWERED }),
+        Some(s) if (200..300).contains(&s) => Verdict::of(if f.bye {
+            call::COMPLETED
+        } else {
+            call::ANSWERED
+        }),
         Some(s) => Verdict::of(call_final_word(s)),
         None if f.answered_evidence => Verdict {
-            state: if f.bye { call::COMPLETED } else { call::ANSWERED },
+            state: if f.bye {
+                call::COMPLETED
+            } else {
+                call::ANSWERED
+            },
             timed_out: false,
             answer_not_captured: true,
         },
         None if f.provisional => {
             if elapsed(now, f.last_provisional) >= TIMER_C_SECS {
-                Verdict { state: call::FAILED, timed_out: true, answer_not_captured: false }
+                Verdict {
+                    state: call::FAILED,
+                    timed_out: true,
+                    answer_not_captured: false,
+                }
             } else {
                 Verdict::of(call::RINGING)
             }
         }
         None => {
             if elapsed(now, f.last_request) >= TIMER_B_SECS {
-                Verdict { state: call::FAILED, timed_out: true, answer_not_captured: false }
+                Verdict {
+                    state: call::FAILED,
+                    timed_out: true,
+                    answer_not_captured: false,
+                }
             } else {
                 Verdict::of(call::CALLING)
             }
@@ -137,10 +157,19 @@ pub(crate) fn joined_late_state(l: &LateFacts) -> &'static str {
 
 /// State of a registration from its deciding REGISTER: final status, unregister, last
 /// transmission.
-pub(crate) fn registration_state(status: Option<u16>, unregister: bool, last: Timestamp, now: Timestamp) -> Verdict {
+pub(crate) fn registration_state(
+    status: Option<u16>,
+    unregister: bool,
+    last: Timestamp,
+    now: Timestamp,
+) -> Verdict {
     let w = match status {
         None if now.secs_since(last) >= TIMER_F_SECS => {
-            return Verdict { state: "failed", timed_out: true, answer_not_captured: false };
+            return Verdict {
+                state: "failed",
+                timed_out: true,
+                answer_not_captured: false,
+            };
         }
         None => "registering",
         Some(200..=299) if unregister => "unregistered",
@@ -157,10 +186,16 @@ pub(crate) fn registration_state(status: Option<u16>, unregister: bool, last: Ti
 /// State of options, message and other kinds from the last request expecting a response
 /// (None: only requests that expect none were seen).
 pub(crate) fn request_state(last: Option<(Option<u16>, Timestamp)>, now: Timestamp) -> Verdict {
-    let Some((status, sent)) = last else { return Verdict::of("sent") };
+    let Some((status, sent)) = last else {
+        return Verdict::of("sent");
+    };
     let w = match status {
         None if now.secs_since(sent) >= TIMER_F_SECS => {
-            return Verdict { state: "failed", timed_out: true, answer_not_captured: false };
+            return Verdict {
+                state: "failed",
+                timed_out: true,
+                answer_not_captured: false,
+            };
         }
         None => "pending",
         Some(200..=299) => "succeeded",
@@ -176,7 +211,12 @@ pub(crate) fn request_state(last: Option<(Option<u16>, Timestamp)>, now: Timesta
 pub(crate) fn is_terminal_call_state(s: &str) -> bool {
     matches!(
         s,
-        call::COMPLETED | call::CANCELLED | call::BUSY | call::REDIRECTED | call::REJECTED | call::FAILED
+        call::COMPLETED
+            | call::CANCELLED
+            | call::BUSY
+            | call::REDIRECTED
+            | call::REJECTED
+            | call::FAILED
     )
 }
 
@@ -190,7 +230,11 @@ mod tests {
     }
 
     fn facts(final_status: Option<u16>) -> InviteFacts {
-        InviteFacts { final_status, last_request: Some(t(0.0)), ..Default::default() }
+        InviteFacts {
+            final_status,
+            last_request: Some(t(0.0)),
+            ..Default::default()
+        }
     }
 
     #[test]
@@ -203,7 +247,11 @@ mod tests {
 
     #[test]
     fn ringing_until_timer_c_then_failed() {
-        let f = InviteFacts { provisional: true, last_provisional: Some(t(1.0)), ..facts(None) };
+        let f = InviteFacts {
+            provisional: true,
+            last_provisional: Some(t(1.0)),
+            ..facts(None)
+        };
         assert_eq!(call_state(&f, t(100.0)).state, RINGING);
         let v = call_state(&f, t(181.0));
         assert_eq!((v.state, v.timed_out), (FAILED, true));
@@ -212,7 +260,10 @@ mod tests {
     #[test]
     fn answered_then_completed() {
         assert_eq!(call_state(&facts(Some(200)), t(1.0)).state, ANSWERED);
-        let f = InviteFacts { bye: true, ..facts(Some(200)) };
+        let f = InviteFacts {
+            bye: true,
+            ..facts(Some(200))
+        };
         assert_eq!(call_state(&f, t(1.0)).state, COMPLETED);
         // 202 is a 2xx as well
         assert_eq!(call_state(&facts(Some(202)), t(1.0)).state, ANSWERED);
@@ -249,38 +300,84 @@ mod tests {
 
     #[test]
     fn answer_deduced_when_the_2xx_was_not_captured() {
-        let f = InviteFacts { answered_evidence: true, ..facts(None) };
+        let f = InviteFacts {
+            answered_evidence: true,
+            ..facts(None)
+        };
         let v = call_state(&f, t(100.0));
         assert_eq!((v.state, v.answer_not_captured), (ANSWERED, true));
-        let f = InviteFacts { answered_evidence: true, bye: true, ..facts(None) };
+        let f = InviteFacts {
+            answered_evidence: true,
+            bye: true,
+            ..facts(None)
+        };
         assert_eq!(call_state(&f, t(100.0)).state, COMPLETED);
     }
 
     #[test]
     fn a_bye_after_a_failure_does_not_complete_the_call() {
-        let f = InviteFacts { bye: true, ..facts(Some(486)) };
+        let f = InviteFacts {
+            bye: true,
+            ..facts(Some(486))
+        };
         assert_eq!(call_state(&f, t(1.0)).state, BUSY);
     }
 
     #[test]
     fn joined_late_states() {
-        assert_eq!(joined_late_state(&LateFacts { bye: true, ..Default::default() }), COMPLETED);
-        assert_eq!(joined_late_state(&LateFacts { confirmed: true, ..Default::default() }), ANSWERED);
-        assert_eq!(joined_late_state(&LateFacts { early: true, ..Default::default() }), RINGING);
+        assert_eq!(
+            joined_late_state(&LateFacts {
+                bye: true,
+                ..Default::default()
+            }),
+            COMPLETED
+        );
+        assert_eq!(
+            joined_late_state(&LateFacts {
+                confirmed: true,
+                ..Default::default()
+            }),
+            ANSWERED
+        );
+        assert_eq!(
+            joined_late_state(&LateFacts {
+                early: true,
+                ..Default::default()
+            }),
+            RINGING
+        );
         assert_eq!(joined_late_state(&LateFacts::default()), CALLING);
     }
 
     #[test]
     fn registration_words() {
         let z = t(0.0);
-        assert_eq!(registration_state(None, false, z, t(1.0)).state, "registering");
+        assert_eq!(
+            registration_state(None, false, z, t(1.0)).state,
+            "registering"
+        );
         assert_eq!(registration_state(None, false, z, t(32.0)).state, "failed");
         assert!(registration_state(None, false, z, t(32.0)).timed_out);
-        assert_eq!(registration_state(Some(200), false, z, z).state, "registered");
-        assert_eq!(registration_state(Some(200), true, z, z).state, "unregistered");
-        assert_eq!(registration_state(Some(401), false, z, z).state, "challenged");
-        assert_eq!(registration_state(Some(407), false, z, z).state, "challenged");
-        assert_eq!(registration_state(Some(302), false, z, z).state, "redirected");
+        assert_eq!(
+            registration_state(Some(200), false, z, z).state,
+            "registered"
+        );
+        assert_eq!(
+            registration_state(Some(200), true, z, z).state,
+            "unregistered"
+        );
+        assert_eq!(
+            registration_state(Some(401), false, z, z).state,
+            "challenged"
+        );
+        assert_eq!(
+            registration_state(Some(407), false, z, z).state,
+            "challenged"
+        );
+        assert_eq!(
+            registration_state(Some(302), false, z, z).state,
+            "redirected"
+        );
         assert_eq!(registration_state(Some(403), false, z, z).state, "rejected");
         assert_eq!(registration_state(Some(423), false, z, z).state, "rejected");
         assert_eq!(registration_state(Some(603), false, z, z).state, "rejected");

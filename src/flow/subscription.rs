@@ -127,9 +127,17 @@ impl SubscriptionTracker {
     }
 
     /// First final response to the SUBSCRIBE of subscription `idx`.
-    pub(crate) fn on_subscribe_response(&mut self, idx: u32, status: u16, expires: Option<u32>, frame: u64) {
+    pub(crate) fn on_subscribe_response(
+        &mut self,
+        idx: u32,
+        status: u16,
+        expires: Option<u32>,
+        frame: u64,
+    ) {
         let i = idx as usize;
-        let Some(s) = self.list.get_mut(i) else { return };
+        let Some(s) = self.list.get_mut(i) else {
+            return;
+        };
         if status < 200 {
             return;
         }
@@ -144,7 +152,11 @@ impl SubscriptionTracker {
                 self.set_state(i, word::ACTIVE, frame, None);
             }
         } else if s.rec.notifies == 0 {
-            let w = if status == 408 || (500..600).contains(&status) { word::FAILED } else { word::REJECTED };
+            let w = if status == 408 || (500..600).contains(&status) {
+                word::FAILED
+            } else {
+                word::REJECTED
+            };
             self.set_state(i, w, frame, None);
         }
     }
@@ -183,9 +195,12 @@ impl SubscriptionTracker {
 
     /// True when there is no subscription or every one has ended.
     pub(crate) fn all_ended(&self) -> bool {
-        self.list
-            .iter()
-            .all(|s| matches!(s.rec.state, word::TERMINATED | word::REJECTED | word::FAILED))
+        self.list.iter().all(|s| {
+            matches!(
+                s.rec.state,
+                word::TERMINATED | word::REJECTED | word::FAILED
+            )
+        })
     }
 
     /// The state of the subscription changed last, with Timer F applied to one still
@@ -193,7 +208,8 @@ impl SubscriptionTracker {
     pub(crate) fn state(&self, now: crate::meta::Timestamp) -> Option<&'static str> {
         let s = self.list.iter().max_by_key(|s| s.last_change)?;
         if s.rec.state == word::SUBSCRIBING
-            && s.subscribe_time.is_some_and(|t| now.secs_since(t) >= super::state::TIMER_F_SECS)
+            && s.subscribe_time
+                .is_some_and(|t| now.secs_since(t) >= super::state::TIMER_F_SECS)
         {
             return Some(word::FAILED);
         }
@@ -215,13 +231,20 @@ mod tests {
     #[test]
     fn subscribe_ok_notify_active_then_terminated() {
         let mut t = SubscriptionTracker::default();
-        let i = t.on_subscribe("presence", None, Some(3600), 1, Timestamp(0)).unwrap();
+        let i = t
+            .on_subscribe("presence", None, Some(3600), 1, Timestamp(0))
+            .unwrap();
         assert_eq!(t.state(Timestamp(0)), Some(SUBSCRIBING));
         t.on_subscribe_response(i, 202, Some(600), 2);
         assert_eq!(t.state(Timestamp(0)), Some(ACTIVE));
         t.on_notify("presence", None, Some(("pending", None, Some(600))), 3);
         assert_eq!(t.state(Timestamp(0)), Some(PENDING));
-        t.on_notify("Presence", None, Some(("terminated", Some("timeout"), None)), 4);
+        t.on_notify(
+            "Presence",
+            None,
+            Some(("terminated", Some("timeout"), None)),
+            4,
+        );
         assert_eq!(t.state(Timestamp(0)), Some(TERMINATED));
         assert!(t.all_ended());
         let r = t.finish();
@@ -236,7 +259,9 @@ mod tests {
     #[test]
     fn notify_before_the_2xx() {
         let mut t = SubscriptionTracker::default();
-        let i = t.on_subscribe("dialog", None, Some(600), 1, Timestamp(0)).unwrap();
+        let i = t
+            .on_subscribe("dialog", None, Some(600), 1, Timestamp(0))
+            .unwrap();
         t.on_notify("dialog", None, Some(("active", None, Some(600))), 2);
         t.on_subscribe_response(i, 200, None, 3);
         assert_eq!(t.state(Timestamp(0)), Some(ACTIVE));
@@ -245,7 +270,9 @@ mod tests {
     #[test]
     fn rejected_failed_unsubscribed_and_timer_f() {
         let mut t = SubscriptionTracker::default();
-        let i = t.on_subscribe("presence", None, None, 1, Timestamp(0)).unwrap();
+        let i = t
+            .on_subscribe("presence", None, None, 1, Timestamp(0))
+            .unwrap();
         t.on_subscribe_response(i, 489, None, 2);
         assert_eq!(t.state(Timestamp(0)), Some(REJECTED));
         t.on_subscribe("presence", None, None, 3, Timestamp(0));
@@ -254,10 +281,15 @@ mod tests {
         assert_eq!(t.state(Timestamp(0)), Some(FAILED));
 
         let mut t = SubscriptionTracker::default();
-        let i = t.on_subscribe("message-summary", None, Some(0), 1, Timestamp(0)).unwrap();
+        let i = t
+            .on_subscribe("message-summary", None, Some(0), 1, Timestamp(0))
+            .unwrap();
         t.on_subscribe_response(i, 200, None, 2);
         assert_eq!(t.state(Timestamp(0)), Some(TERMINATED));
-        assert_eq!(t.finish()[0].termination_reason.as_deref(), Some("unsubscribed"));
+        assert_eq!(
+            t.finish()[0].termination_reason.as_deref(),
+            Some("unsubscribed")
+        );
 
         let mut t = SubscriptionTracker::default();
         t.on_subscribe("presence", None, None, 1, Timestamp(0));

@@ -37,8 +37,20 @@ pub(crate) fn wire(text: &str) -> Vec<u8> {
 
 /// A request. `branch` is the top Via branch on sent-by `ua.example` (empty: no branch
 /// parameter); `extra` lines are added after the standard headers.
-pub(crate) fn req(method: &str, call_id: &str, cseq: u32, branch: &str, from_tag: &str, to_tag: Option<&str>, extra: &str) -> String {
-    let br = if branch.is_empty() { String::new() } else { format!(";branch={branch}") };
+pub(crate) fn req(
+    method: &str,
+    call_id: &str,
+    cseq: u32,
+    branch: &str,
+    from_tag: &str,
+    to_tag: Option<&str>,
+    extra: &str,
+) -> String {
+    let br = if branch.is_empty() {
+        String::new()
+    } else {
+        format!(";branch={branch}")
+    };
     let to = to_tag.map(|t| format!(";tag={t}")).unwrap_or_default();
     let (head, body) = split_extra(extra);
     format!(
@@ -58,7 +70,11 @@ pub(crate) fn resp(
     to_tag: Option<&str>,
     extra: &str,
 ) -> String {
-    let br = if branch.is_empty() { String::new() } else { format!(";branch={branch}") };
+    let br = if branch.is_empty() {
+        String::new()
+    } else {
+        format!(";branch={branch}")
+    };
     let to = to_tag.map(|t| format!(";tag={t}")).unwrap_or_default();
     let (head, body) = split_extra(extra);
     format!(
@@ -70,7 +86,10 @@ pub(crate) fn resp(
 fn split_extra(extra: &str) -> (String, String) {
     let extra = extra.trim_start_matches('\n');
     match extra.find("\n\n") {
-        Some(i) => (format!("{}\n", &extra[..i]), format!("\n{}", &extra[i + 2..])),
+        Some(i) => (
+            format!("{}\n", &extra[..i]),
+            format!("\n{}", &extra[i + 2..]),
+        ),
         None if extra.trim().is_empty() => (String::new(), String::new()),
         None => (format!("{extra}\n"), String::new()),
     }
@@ -109,7 +128,10 @@ impl Feed {
 
     /// With a configuration.
     pub(crate) fn with(config: Config) -> Self {
-        Feed { engine: Engine::new(config), frame: 0 }
+        Feed {
+            engine: Engine::new(config),
+            frame: 0,
+        }
     }
 
     /// Sends `text` from `src` to `dst` at `ms` milliseconds (UDP). Panics if it does not
@@ -131,7 +153,12 @@ impl Feed {
     /// Ends and returns the only call.
     pub(crate) fn one(self) -> Call {
         let mut a = self.finish();
-        assert_eq!(a.calls.len(), 1, "calls: {:?}", a.calls.iter().map(|c| &c.call_id).collect::<Vec<_>>());
+        assert_eq!(
+            a.calls.len(),
+            1,
+            "calls: {:?}",
+            a.calls.iter().map(|c| &c.call_id).collect::<Vec<_>>()
+        );
         a.calls.pop().unwrap()
     }
 }
@@ -153,8 +180,20 @@ pub(crate) fn ms(v: Option<f64>) -> Option<i64> {
 }
 
 /// A request from the callee side (From Bob, To Alice, Via `ub.example`).
-pub(crate) fn req_rev(method: &str, call_id: &str, cseq: u32, branch: &str, from_tag: &str, to_tag: &str, extra: &str) -> String {
-    let br = if branch.is_empty() { String::new() } else { format!(";branch={branch}") };
+pub(crate) fn req_rev(
+    method: &str,
+    call_id: &str,
+    cseq: u32,
+    branch: &str,
+    from_tag: &str,
+    to_tag: &str,
+    extra: &str,
+) -> String {
+    let br = if branch.is_empty() {
+        String::new()
+    } else {
+        format!(";branch={branch}")
+    };
     let (head, body) = split_extra(extra);
     format!(
         "{method} sip:alice@10.0.0.1 SIP/2.0\nVia: SIP/2.0/UDP ub.example:5060{br}\nFrom: <sip:bob@b.example>;tag={from_tag}\nTo: \"Alice\" <sip:alice@a.example>;tag={to_tag}\nCall-ID: {call_id}\nCSeq: {cseq} {method}\nMax-Forwards: 70\n{head}{body}"
@@ -169,8 +208,22 @@ impl Feed {
 }
 
 /// A response to a request built by [`req_rev`].
-pub(crate) fn resp_rev(status: u16, call_id: &str, cseq: u32, method: &str, branch: &str, from_tag: &str, to_tag: &str, extra: &str) -> String {
-    let br = if branch.is_empty() { String::new() } else { format!(";branch={branch}") };
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn resp_rev(
+    status: u16,
+    call_id: &str,
+    cseq: u32,
+    method: &str,
+    branch: &str,
+    from_tag: &str,
+    to_tag: &str,
+    extra: &str,
+) -> String {
+    let br = if branch.is_empty() {
+        String::new()
+    } else {
+        format!(";branch={branch}")
+    };
     let (head, body) = split_extra(extra);
     format!(
         "SIP/2.0 {status} {}\nVia: SIP/2.0/UDP ub.example:5060{br}\nFrom: <sip:bob@b.example>;tag={from_tag}\nTo: \"Alice\" <sip:alice@a.example>;tag={to_tag}\nCall-ID: {call_id}\nCSeq: {cseq} {method}\n{head}{body}",

@@ -57,7 +57,7 @@ pub(crate) struct TxnState {
     /// The export record.
     pub rec: Transaction,
     host_lc: Atom,
-    port: Option<u16>,
+    port: u16,
     legacy_from_tag: Option<Box<str>>,
     seen: SmallVec<[u64; 4]>,
     /// Number of Via headers of the first message seen (request, or response when the
@@ -81,6 +81,8 @@ pub(crate) struct TxnState {
     pub final_reason: Option<ReasonInfo>,
     /// First 2xx (a forked INVITE can get several; the first answers the call).
     pub first_2xx: Option<FirstAnswer>,
+    /// Distinct To tags of its responses (hashes; more than one: a forked INVITE).
+    pub to_tags: SmallVec<[u64; 2]>,
     /// Counted among the call's open transactions (request seen, expects a response, no
     /// final response yet).
     pub open: bool,
@@ -107,7 +109,7 @@ struct Key<'a> {
     legacy: bool,
     branch: Option<&'a str>,
     host: &'a str,
-    port: Option<u16>,
+    port: u16,
     method: &'a str,
     cseq: u32,
     from_tag: Option<&'a str>,
@@ -174,6 +176,18 @@ pub(crate) struct TxnTable {
     index: FxHashMap<u64, SmallVec<[u32; 1]>>,
 }
 
+/// The sent-by port, the transport's default when absent (RFC 3261 §18.2.2: 5060, or 5061
+/// for TLS), so that `host` and `host:5060` name the same sender.
+fn port_of(via: &crate::sip::Via<'_>) -> u16 {
+    via.sent_by.port.unwrap_or_else(|| {
+        if via.transport.eq_ignore_ascii_case("TLS") || via.transport.eq_ignore_ascii_case("WSS") {
+            5061
+        } else {
+            5060
+        }
+    })
+}
+
 fn sent_by_text(host: &str, ipv6: bool, port: Option<u16>) -> String {
     let mut s = String::with_capacity(host.len() + 8);
     if ipv6 {
@@ -219,7 +233,7 @@ impl TxnTable {
             legacy,
             branch: via.branch,
             host: via.sent_by.host,
-            port: via.sent_by.port,
+            port: port_of(&via),
             method: method.as_str(),
             cseq: cseq.seq,
             from_tag,
@@ -229,17 +243,33 @@ impl TxnTable {
             // ACK to a non-2xx final belongs to the INVITE transaction (§17.1.1.3).
             let inv = key.with_method("INVITE");
             if let Some(i) = self.find(&inv) {
-                if self.txns[i as usize].rec.final_status.is_some_and(|s| s >= 300) {
-                    return Some(Located { idx: i, created: false, ack_of_invite: true });
+                if self.txns[i as usize]
+                    .rec
+                    .final_status
+                    .is_some_and(|s| s >= 300)
+                {
+                    return Some(Located {
+                        idx: i,
+                        created: false,
+                        ack_of_invite: true,
+                    });
                 }
             }
         }
         if let Some(i) = self.find(&key) {
-            return Some(Located { idx: i, created: false, ack_of_invite: false });
+            return Some(Located {
+                idx: i,
+                created: false,
+                ack_of_invite: false,
+            });
         }
 
         let is_request = request_method.is_some();
-        let sent_by = interner.intern(&sent_by_text(via.sent_by.host, via.sent_by.ipv6, via.sent_by.port));
+        let sent_by = interner.intern(&sent_by_text(
+            via.sent_by.host,
+            via.sent_by.ipv6,
+            via.sent_by.port,
+        ));
         let host_lc = if via.sent_by.host.bytes().any(|c| c.is_ascii_uppercase()) {
             interner.intern(&via.sent_by.host.to_ascii_lowercase())
         } else {
@@ -267,8 +297,12 @@ impl TxnTable {
         let state = TxnState {
             rec,
             host_lc,
-            port: via.sent_by.port,
-            legacy_from_tag: if legacy { from_tag.map(Into::into) } else { None },
+            port: port_of(&via),
+            legacy_from_tag: if legacy {
+                from_tag.map(Into::into)
+            } else {
+                None
+            },
             seen: SmallVec::new(),
             via_count: msg.vias().count() as u32,
             from_tag: from_tag.map(Into::into),
@@ -280,13 +314,18 @@ impl TxnTable {
             final_phrase: None,
             final_reason: None,
             first_2xx: None,
+            to_tags: SmallVec::new(),
             open: false,
             feature: Feature::None,
         };
         let idx = self.txns.len() as u32;
         self.txns.push(state);
         self.index.entry(key.hash64()).or_default().push(idx);
-        Some(Located { idx, created: true, ack_of_invite: false })
+        Some(Located {
+            idx,
+            created: true,
+            ack_of_invite: false,
+        })
     }
 
     /// The INVITE transaction a CANCEL (same branch and sent-by) is aimed at.
@@ -298,7 +337,7 @@ impl TxnTable {
             legacy: !via.is_rfc3261_branch(),
             branch: via.branch,
             host: via.sent_by.host,
-            port: via.sent_by.port,
+            port: port_of(&via),
             method: "INVITE",
             cseq: cseq.seq,
             from_tag: from.as_ref().and_then(|f| f.tag),
@@ -341,6 +380,14 @@ impl TxnTable {
         reason: impl FnOnce() -> Option<ReasonInfo>,
     ) {
         let t = &mut self.txns[idx as usize];
+        if let Some(tag) = to_tag.filter(|_| status > 100) {
+            let mut h = FxHasher::default();
+            h.write(tag.as_bytes());
+            let h = h.finish();
+            if !t.to_tags.contains(&h) && t.to_tags.len() < 16 {
+                t.to_tags.push(h);
+            }
+        }
         if status > 100 && t.first_non100.is_none() {
             t.first_non100 = Some(meta.time);
         }
@@ -380,9 +427,9 @@ impl TxnTable {
 
     /// Transactions that expect a response and have none.
     pub(crate) fn any_unanswered(&self) -> bool {
-        self.txns
-            .iter()
-            .any(|t| t.rec.expects_response && t.rec.final_status.is_none() && t.rec.request_frame.is_some())
+        self.txns.iter().any(|t| {
+            t.rec.expects_response && t.rec.final_status.is_none() && t.rec.request_frame.is_some()
+        })
     }
 }
 

@@ -59,7 +59,12 @@ pub(crate) struct ReferInfo<'a> {
 
 impl TransferTracker {
     /// First sighting of a REFER. Returns its index.
-    pub(crate) fn on_refer(&mut self, r: ReferInfo<'_>, frame: u64, time: Timestamp) -> Option<u32> {
+    pub(crate) fn on_refer(
+        &mut self,
+        r: ReferInfo<'_>,
+        frame: u64,
+        time: Timestamp,
+    ) -> Option<u32> {
         if self.list.len() >= MAX_TRANSFERS {
             return None;
         }
@@ -92,8 +97,16 @@ impl TransferTracker {
     }
 
     /// First final response to REFER `idx`; `refer_sub` is the response's Refer-Sub.
-    pub(crate) fn on_refer_response(&mut self, idx: u32, status: u16, frame: u64, refer_sub: Option<bool>) {
-        let Some(t) = self.list.get_mut(idx as usize) else { return };
+    pub(crate) fn on_refer_response(
+        &mut self,
+        idx: u32,
+        status: u16,
+        frame: u64,
+        refer_sub: Option<bool>,
+    ) {
+        let Some(t) = self.list.get_mut(idx as usize) else {
+            return;
+        };
         if status < 200 || t.rec.refer_status.is_some() {
             return;
         }
@@ -117,7 +130,8 @@ impl TransferTracker {
         sub_state: Option<(&str, Option<&str>)>,
         frame: u64,
     ) -> Option<(u32, u32)> {
-        let same_dialog = |s: &State| to_tag.is_none() || s.from_tag.is_none() || s.from_tag.as_deref() == to_tag;
+        let same_dialog =
+            |s: &State| to_tag.is_none() || s.from_tag.is_none() || s.from_tag.as_deref() == to_tag;
         let idx = match id.and_then(|i| i.trim().parse::<u32>().ok()) {
             Some(n) => self
                 .list
@@ -125,7 +139,11 @@ impl TransferTracker {
                 .position(|s| s.rec.refer_cseq == n && same_dialog(s))
                 .or_else(|| self.list.iter().position(|s| s.rec.refer_cseq == n)),
             // Plain `Event: refer` names the first REFER of the dialog.
-            None => self.list.iter().position(same_dialog).or(if self.list.is_empty() { None } else { Some(0) }),
+            None => self
+                .list
+                .iter()
+                .position(same_dialog)
+                .or(if self.list.is_empty() { None } else { Some(0) }),
         }?;
         let t = &mut self.list[idx];
         if t.rec.notifies.len() >= MAX_NOTIFIES {
@@ -157,14 +175,20 @@ impl TransferTracker {
         if status < 200 {
             return;
         }
-        if let Some(n) = self.list.get_mut(t as usize).and_then(|t| t.rec.notifies.get_mut(n as usize)) {
+        if let Some(n) = self
+            .list
+            .get_mut(t as usize)
+            .and_then(|t| t.rec.notifies.get_mut(n as usize))
+        {
             n.response_status.get_or_insert(status);
         }
     }
 
     /// Keys, frame, CSeq and time of transfer `idx`, for linking.
     pub(crate) fn link_keys(&self, idx: u32) -> Option<(&LinkKeys, u64, Timestamp)> {
-        self.list.get(idx as usize).map(|s| (&s.keys, s.rec.refer_frame, s.refer_time))
+        self.list
+            .get(idx as usize)
+            .map(|s| (&s.keys, s.rec.refer_frame, s.refer_time))
     }
 
     /// Records the INVITE the transfer triggered.
@@ -188,7 +212,13 @@ impl TransferTracker {
                 let mut r = s.rec;
                 let last_final = r.progress.iter().rev().copied().find(|&c| c >= 200);
                 r.final_status = last_final;
-                r.outcome = outcome(r.refer_status, last_final, s.terminated, r.refer_sub, r.notifies.is_empty());
+                r.outcome = outcome(
+                    r.refer_status,
+                    last_final,
+                    s.terminated,
+                    r.refer_sub,
+                    r.notifies.is_empty(),
+                );
                 r
             })
             .collect()
@@ -243,9 +273,18 @@ mod tests {
         let mut t = TransferTracker::default();
         let i = t.on_refer(refer(5), 10, Timestamp(0)).unwrap();
         t.on_refer_response(i, 202, 11, None);
-        let (a, n) = t.on_notify(None, Some("a"), 1, Some(100), Some(("active", None)), 12).unwrap();
+        let (a, n) = t
+            .on_notify(None, Some("a"), 1, Some(100), Some(("active", None)), 12)
+            .unwrap();
         t.on_notify_response(a, n, 200);
-        t.on_notify(Some("5"), Some("a"), 2, Some(200), Some(("terminated", Some("noresource"))), 14);
+        t.on_notify(
+            Some("5"),
+            Some("a"),
+            2,
+            Some(200),
+            Some(("terminated", Some("noresource"))),
+            14,
+        );
         let r = t.finish();
         assert_eq!(r[0].outcome, TransferOutcome::Success);
         assert_eq!(r[0].progress, vec![100, 200]);
@@ -260,8 +299,22 @@ mod tests {
         let mut t = TransferTracker::default();
         let i = t.on_refer(refer(1), 10, Timestamp(0)).unwrap();
         t.on_refer_response(i, 202, 11, None);
-        t.on_notify(Some("1"), Some("a"), 1, Some(100), Some(("active", None)), 12);
-        t.on_notify(Some("1"), Some("a"), 2, Some(486), Some(("terminated", None)), 13);
+        t.on_notify(
+            Some("1"),
+            Some("a"),
+            1,
+            Some(100),
+            Some(("active", None)),
+            12,
+        );
+        t.on_notify(
+            Some("1"),
+            Some("a"),
+            2,
+            Some(486),
+            Some(("terminated", None)),
+            13,
+        );
         let r = t.finish();
         assert_eq!(r[0].outcome, TransferOutcome::Failed);
         assert_eq!(r[0].final_status, Some(486));
@@ -271,7 +324,14 @@ mod tests {
     fn terminated_without_final_is_failed() {
         let mut t = TransferTracker::default();
         t.on_refer(refer(1), 10, Timestamp(0));
-        t.on_notify(None, Some("a"), 1, Some(100), Some(("terminated", Some("timeout"))), 12);
+        t.on_notify(
+            None,
+            Some("a"),
+            1,
+            Some(100),
+            Some(("terminated", Some("timeout"))),
+            12,
+        );
         let r = t.finish();
         assert_eq!(r[0].outcome, TransferOutcome::Failed);
         assert_eq!(r[0].final_status, None);
@@ -316,8 +376,18 @@ mod tests {
         let mut t = TransferTracker::default();
         t.on_refer(refer(1), 10, Timestamp(0));
         t.on_refer(refer(7), 20, Timestamp(0));
-        assert_eq!(t.on_notify(Some("7"), Some("a"), 3, Some(200), None, 21).unwrap().0, 1);
-        assert_eq!(t.on_notify(None, Some("a"), 4, Some(503), None, 22).unwrap().0, 0);
+        assert_eq!(
+            t.on_notify(Some("7"), Some("a"), 3, Some(200), None, 21)
+                .unwrap()
+                .0,
+            1
+        );
+        assert_eq!(
+            t.on_notify(None, Some("a"), 4, Some(503), None, 22)
+                .unwrap()
+                .0,
+            0
+        );
         let r = t.finish();
         assert_eq!(r[0].outcome, TransferOutcome::Failed);
         assert_eq!(r[1].outcome, TransferOutcome::Success);
@@ -330,7 +400,10 @@ mod tests {
         assert_eq!(outcome(None, Some(200), false, None, false), Success);
         assert_eq!(outcome(Some(202), Some(404), true, None, false), Failed);
         assert_eq!(outcome(Some(202), None, true, None, false), Failed);
-        assert_eq!(outcome(Some(200), None, false, Some(false), true), NoSubscription);
+        assert_eq!(
+            outcome(Some(200), None, false, Some(false), true),
+            NoSubscription
+        );
         assert_eq!(outcome(Some(202), None, false, None, true), Pending);
         assert_eq!(outcome(None, None, false, None, true), Pending);
     }

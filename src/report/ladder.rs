@@ -15,7 +15,7 @@ use std::collections::HashMap;
 use std::fmt::Write as _;
 use std::net::SocketAddr;
 
-use super::style::{Style, Tone, fit, fit_middle, format_time, sanitize, width_of};
+use super::style::{Style, Tone, fit, fit_start, format_time, sanitize, width_of};
 use super::table::{outcome_word, party_name, secs};
 use crate::flow::model::{Call, MessageRecord, Side, Transfer};
 
@@ -34,8 +34,10 @@ struct Row<'a> {
 
 /// Narrowest gap between two lanes.
 const MIN_GAP: usize = 12;
-/// Room kept for the notes on the right when squeezing lanes.
+/// Room kept for the notes on the right when squeezing lanes: at least this much...
 const MIN_NOTES: usize = 18;
+/// ... and at most this much (lanes are squeezed no further for longer notes).
+const MAX_NOTES: usize = 40;
 
 /// Renders the diagram of `calls` (one call, or a call and those linked to it by transfers)
 /// with a heading per call and a summary after the arrows.
@@ -98,13 +100,20 @@ pub fn render(calls: &[&Call], opts: LadderOptions, style: &Style) -> String {
     let mut x0 = gutter + host_w.div_ceil(2);
     let n = hosts.len().max(1);
     if n > 1 {
-        let room = style.width.saturating_sub(x0 + 1 + MIN_NOTES);
+        // keep room for the notes: the longest, up to MAX_NOTES columns
+        let longest_note = notes
+            .values()
+            .map(|v| width_of(&v.join("; ")))
+            .max()
+            .unwrap_or(0);
+        let reserve = longest_note.clamp(MIN_NOTES, MAX_NOTES) + 2;
+        let room = style.width.saturating_sub(x0 + 1 + reserve);
         if (n - 1) * gap > room {
             gap = (room / (n - 1)).max(MIN_GAP);
         }
     }
     let host_cap = if n > 1 { gap - 1 } else { host_w };
-    let shown_hosts: Vec<String> = host_names.iter().map(|h| fit_middle(h, host_cap)).collect();
+    let shown_hosts: Vec<String> = host_names.iter().map(|h| fit_start(h, host_cap)).collect();
     let shown_host_w = shown_hosts.iter().map(|h| width_of(h)).max().unwrap_or(0);
     x0 = x0.min(gutter + shown_host_w.div_ceil(2));
     let lanes: Vec<usize> = (0..n).map(|i| x0 + i * gap).collect();
@@ -187,7 +196,6 @@ pub fn render(calls: &[&Call], opts: LadderOptions, style: &Style) -> String {
             times[i].1,
             lw = letter_w.saturating_sub(1),
         );
-        let gut = if multi { format!("{gut}") } else { gut };
         let mut text = String::new();
         text.push_str(&style.paint(Tone::Dim, &pad_to(&gut, gutter)));
         if a == b {
@@ -216,7 +224,8 @@ pub fn render(calls: &[&Call], opts: LadderOptions, style: &Style) -> String {
         out.push('\n');
         if opts.verbose {
             for h in key_headers(m) {
-                let mut l: Vec<char> = bars(&lanes, lane_end).chars().collect();
+                // bars left of the text only: the text runs across the lanes to its right
+                let mut l: Vec<char> = bars(&lanes, lo + 1).chars().collect();
                 let room = style.width.saturating_sub(lo + 2).max(20);
                 put(&mut l, lo + 2, &fit(&h, room));
                 let s: String = l.into_iter().collect();
@@ -249,7 +258,7 @@ fn pad_to(s: &str, w: usize) -> String {
 /// A line with a bar on every lane.
 fn bars(lanes: &[usize], end: usize) -> String {
     let mut l = vec![' '; end];
-    for &x in lanes {
+    for &x in lanes.iter().filter(|&&x| x < end) {
         l[x] = '│';
     }
     l.into_iter().collect()
@@ -549,7 +558,7 @@ fn transfer_line(t: &Transfer, all: &[&Call], style: &Style) -> String {
         Some(id) => {
             let letter = all
                 .iter()
-                .position(|c| &*c.call_id == &**id)
+                .position(|c| *c.call_id == **id)
                 .filter(|_| all.len() > 1)
                 .map(|i| format!(" [{}]", letter(i)))
                 .unwrap_or_default();

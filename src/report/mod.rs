@@ -2,6 +2,7 @@
 
 pub mod json;
 pub mod ladder;
+pub mod stats;
 pub mod style;
 pub mod table;
 

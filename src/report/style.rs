@@ -115,6 +115,21 @@ pub fn fit(s: &str, max: usize) -> String {
     out
 }
 
+/// `s` cut to at most `max` columns from the left, starting with `…` (keeps the tail, which
+/// is what tells `10.0.0.1:5060` from `10.0.0.2:5060`).
+pub fn fit_start(s: &str, max: usize) -> String {
+    let n = width_of(s);
+    if n <= max {
+        return s.to_string();
+    }
+    if max == 0 {
+        return String::new();
+    }
+    let mut out = String::from("…");
+    out.extend(s.chars().skip(n - (max - 1)));
+    out
+}
+
 /// `s` cut to at most `max` columns by removing its middle (keeps both ends, which is where
 /// Call-IDs and URIs differ: a random head and a host tail).
 pub fn fit_middle(s: &str, max: usize) -> String {
@@ -157,6 +172,12 @@ mod tests {
         assert_eq!(fit("abcdef", 6), "abcdef");
         assert_eq!(fit("abcdefg", 6), "abcde…");
         assert_eq!(fit("abc", 0), "");
+    }
+
+    #[test]
+    fn fit_start_keeps_the_tail() {
+        assert_eq!(fit_start("192.168.5.10:5060", 10), "…5.10:5060");
+        assert_eq!(fit_start("1.2.3.4:5", 10), "1.2.3.4:5");
     }
 
     #[test]

@@ -175,7 +175,7 @@ enum Step {
 
 const STEPS: &[Step] = &[
     Step::Shrink(CALL_ID, 24),
-    Step::Shrink(FLAGS, 16),
+    Step::Shrink(FLAGS, 20),
     Step::Shrink(FROM, 12),
     Step::Shrink(TO, 12),
     Step::Drop(KIND),
@@ -220,6 +220,7 @@ fn fit_columns(rows: &[Vec<String>], width: usize) -> (Vec<usize>, Vec<usize>) {
     let total = |widths: &[usize], shown: &[usize]| {
         shown.iter().map(|&k| widths[k]).sum::<usize>() + GAP * shown.len().saturating_sub(1)
     };
+    let mut dropped = Vec::new();
     for step in STEPS {
         let now = total(&widths, &shown);
         if now <= width {
@@ -231,15 +232,27 @@ fn fit_columns(rows: &[Vec<String>], width: usize) -> (Vec<usize>, Vec<usize>) {
                     widths[k] = min.max(widths[k].saturating_sub(now - width));
                 }
             }
-            Step::Drop(k) => shown.retain(|&c| c != k),
+            Step::Drop(k) => {
+                if shown.contains(&k) {
+                    shown.retain(|&c| c != k);
+                    dropped.push(k);
+                }
+            }
         }
     }
     // a later drop may have freed more than needed: give it back to the cut columns
     let natural = widths_natural(rows);
-    for k in [FLAGS, CALL_ID, FROM, TO] {
+    for k in [CALL_ID, FLAGS, FROM, TO] {
         let now = total(&widths, &shown);
         if now < width && shown.contains(&k) && widths[k] < natural[k] {
             widths[k] = natural[k].min(widths[k] + (width - now));
+        }
+    }
+    // and a dropped column comes back when it fits after all
+    for &k in dropped.iter().rev() {
+        if total(&widths, &shown) + GAP + widths[k] <= width {
+            shown.push(k);
+            shown.sort_unstable();
         }
     }
     (widths, shown)
@@ -273,6 +286,43 @@ fn cells(index: usize, c: &Call, same_day: bool) -> Vec<String> {
         c.timings.duration.map(secs).unwrap_or_default(),
         flags(c).join(" "),
     ]
+}
+
+/// One line per call, for `sniff` as each call ends: end time, state and final status,
+/// caller and callee, first hop, message count, PDD, duration, flags and the Call-ID last
+/// (it is long, and a line cut by the terminal loses least there).
+pub fn one_line(c: &Call, style: &Style) -> String {
+    let end = format_time(c.end);
+    let status = c.final_status.map(|s| format!(" {s}")).unwrap_or_default();
+    let hop = c
+        .messages
+        .first()
+        .map(|m| format!("{} → {}", m.src, m.dst))
+        .unwrap_or_default();
+    let mut parts = vec![
+        style.paint(Tone::Dim, &end[11..23]),
+        format!("{:<5}", c.kind.as_str()),
+        style.paint(Tone::of_state(c.state), &format!("{}{status}", c.state)),
+        format!(
+            "{} → {}",
+            party_name(&c.participants.caller),
+            party_name(&c.participants.callee)
+        ),
+        hop,
+        format!("{} msgs", c.messages.len() as u64 + c.messages_dropped),
+    ];
+    if let Some(p) = c.timings.pdd {
+        parts.push(format!("PDD {}", secs(p)));
+    }
+    if let Some(d) = c.timings.duration {
+        parts.push(format!("duration {}", secs(d)));
+    }
+    let f = flags(c);
+    if !f.is_empty() {
+        parts.push(style.paint(Tone::Warn, &f.join(" ")));
+    }
+    parts.push(sanitize(&c.call_id));
+    parts.join("  ")
 }
 
 /// The user part of a party's URI (`alice` of `sip:alice@example.com`), else its host, else
@@ -355,7 +405,29 @@ pub fn flags(c: &Call) -> Vec<String> {
         };
         out.push(word);
     }
+    // the most telling first, so a cut column keeps them
+    out.sort_by_key(|w| flag_rank(w));
     out
+}
+
+/// Order of the short flag words in the table (lower first).
+fn flag_rank(w: &str) -> u8 {
+    let head = w.split(':').next().unwrap_or(w);
+    match head {
+        "xfer" => 0,
+        "xfer-target" => 1,
+        "prack" | "prack!" => 2,
+        "late" => 3,
+        "no-final" => 4,
+        "cancel-race" => 5,
+        "no-ack" => 6,
+        "unanswered" => 7,
+        "forked" => 8,
+        "auth" => 9,
+        "cancel" => 10,
+        "retx" => 11,
+        _ => 12,
+    }
 }
 
 /// The JSON word of a transfer outcome.
@@ -408,7 +480,7 @@ mod tests {
             assert!(row1.contains(want), "{want} missing in {row1}");
         }
         let row2 = lines[3];
-        assert!(row2.contains("prack:never-pracked+1"), "{row2}");
+        assert!(row2.contains("xfer:success prack:never-pracked+1 late"), "{row2}");
         assert!(row2.contains("xfer:success"), "{row2}");
         assert!(row2.contains("late"), "{row2}");
     }
@@ -454,6 +526,16 @@ mod tests {
             },
         );
         assert!(col.contains("\x1b["), "{col}");
+    }
+
+    #[test]
+    fn one_line_summary() {
+        let c = testdata::basic_call();
+        assert_eq!(
+            one_line(&c, &Style::default()),
+            "10:00:14.020  call   completed 200  alice → bob  192.0.2.10:5060 → 192.0.2.20:5060  \
+             8 msgs  PDD 0.100s  duration 12.00s  retx:1  a84b4c76e66710@pc33.example.com"
+        );
     }
 
     #[test]

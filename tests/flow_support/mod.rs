@@ -1,0 +1,136 @@
+//! Helpers of the flow golden tests: run `sipscope export` on a capture and read values
+//! out of the JSON one by one.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use serde_json::Value;
+
+/// The public corpus beside the repository.
+pub fn corpus(name: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../shared/corpus/pcaps")
+        .join(name)
+}
+
+/// The project's own captures.
+pub fn captures(name: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("captures")
+        .join(name)
+}
+
+/// `sipscope export CAPTURE` as JSON.
+pub fn export(path: &Path) -> Value {
+    let out = Command::new(env!("CARGO_BIN_EXE_sipscope"))
+        .arg("export")
+        .arg(path)
+        .output()
+        .expect("run sipscope");
+    assert!(
+        out.status.success(),
+        "{}: {}",
+        path.display(),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).expect("export is JSON")
+}
+
+/// The only call record with this Call-ID.
+pub fn call<'a>(doc: &'a Value, call_id: &str) -> &'a Value {
+    let found: Vec<&Value> = doc["calls"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["call_id"] == call_id)
+        .collect();
+    assert_eq!(found.len(), 1, "records for {call_id}");
+    found[0]
+}
+
+/// The call whose Call-ID starts with `prefix` (unique).
+pub fn call_prefix<'a>(doc: &'a Value, prefix: &str) -> &'a Value {
+    let found: Vec<&Value> = doc["calls"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["call_id"].as_str().unwrap().starts_with(prefix))
+        .collect();
+    assert_eq!(found.len(), 1, "records for {prefix}*");
+    found[0]
+}
+
+/// Seconds as whole microseconds (capture timestamps have microsecond resolution, so
+/// differences between them are exact in µs).
+pub fn us(v: &Value) -> Option<i64> {
+    v.as_f64().map(|x| (x * 1e6).round() as i64)
+}
+
+/// A list of strings.
+pub fn strs(v: &Value) -> Vec<&str> {
+    v.as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x.as_str().unwrap())
+        .collect()
+}
+
+/// A list of integers.
+pub fn ints(v: &Value) -> Vec<i64> {
+    v.as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x.as_i64().unwrap())
+        .collect()
+}
+
+/// Frames of the messages flagged as retransmissions.
+pub fn retransmitted_frames(call: &Value) -> Vec<u64> {
+    call["messages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|m| m["retransmission"] == true)
+        .map(|m| m["frame"].as_u64().unwrap())
+        .collect()
+}
+
+/// Frames of all messages.
+pub fn frames(call: &Value) -> Vec<u64> {
+    call["messages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["frame"].as_u64().unwrap())
+        .collect()
+}
+
+/// The flags.
+pub fn flags(call: &Value) -> Vec<&str> {
+    strs(&call["flags"])
+}
+
+/// Asserts the five per-call timings in µs: srd, setup, answer_to_ack, duration, sdd.
+pub fn assert_timings(
+    call: &Value,
+    srd: Option<i64>,
+    setup: Option<i64>,
+    ack: Option<i64>,
+    duration: Option<i64>,
+    sdd: Option<i64>,
+) {
+    let t = &call["timings"];
+    assert_eq!(
+        (
+            us(&t["srd"]),
+            us(&t["setup"]),
+            us(&t["answer_to_ack"]),
+            us(&t["duration"]),
+            us(&t["sdd"])
+        ),
+        (srd, setup, ack, duration, sdd),
+        "timings of {}",
+        call["call_id"]
+    );
+}
