@@ -1,45 +1,10 @@
-//! Generator of large, realistic SIP benchmark captures (classic pcap, Ethernet/IPv4).
-//!
-//! ```text
-//! cargo run --release --example gen_capture -- --calls 30000 --transport udp --seed 1 \
-//!     -o bench-data/udp-30k.pcap
-//! ```
-//!
-//! Deterministic: the same `--calls`, `--transport`, `--seed` and `--cps` always give the same
-//! bytes. Calls arrive as a Poisson process (`--cps` per second) and overlap in time (hold
-//! times of seconds to a minute). The mix, per generated "call" (scenario instance):
-//!
-//! | share | scenario | messages |
-//! |---|---|---|
-//! | 48% | basic call: INVITE/100/180/200/ACK ... BYE/200 (either side hangs up) | 7 |
-//! |  8% | PRACK: INVITE (Supported: 100rel)/100/183 (Require: 100rel, RSeq)/PRACK/200/200/ACK/BYE/200 | 9 |
-//! |  3% | blind transfer: basic call, REFER/202, NOTIFY sipfrag 100/200, new INVITE with Referred-By to the target (own Call-ID), NOTIFY sipfrag 200 (terminated)/200, BYEs | 20 |
-//! |  6% | CANCEL: INVITE/100/180/CANCEL/200/487/ACK | 7 |
-//! |  6% | busy: INVITE/100/486/ACK | 4 |
-//! | 12% | REGISTER/401 (digest challenge)/REGISTER with Authorization/200 | 4 |
-//! | 17% | OPTIONS/200 | 2 |
-//!
-//! About 3% of INVITEs are "big" (~3 KB: long header set, audio+video SDP with ICE): over UDP
-//! they travel as IPv4 fragments (MTU 1500), over TCP as several segments (MSS 1448). Over UDP
-//! about 5% of the INVITE transactions see a retransmission (the INVITE sent again after
-//! T1 = 500 ms because the 100 Trying was late, or the 200 OK sent again because the ACK was
-//! late). Ordinary INVITEs are about 900 bytes with SDP.
-//!
-//! Over TCP every pair of hosts shares one persistent connection (three-way handshake on first
-//! use, client port from 40000 up), SIP messages carry `SIP/2.0/TCP` Vias; data segments only,
-//! no pure ACKs after the handshake. Checksums (IPv4, UDP, TCP) are correct.
-//!
-//! A summary (frames, SIP messages, Call-IDs, bytes) goes to stderr.
+//! The capture generator behind `examples/gen_capture` (also used by `benches/engine.rs`);
+//! see `main.rs` for the traffic it makes.
 
 use std::cmp::Ordering;
 use std::collections::{BinaryHeap, HashMap};
 use std::fmt::Write as _;
-use std::fs::File;
-use std::io::{self, BufWriter, Write};
-use std::path::PathBuf;
-
-const USAGE: &str = "usage: gen_capture --calls N [--transport udp|tcp] [--seed S] [--cps R] \
-                     [--truth FILE.json] -o FILE";
+use std::io::{self, Write};
 
 /// Capture start: 2024-01-15 10:00:00 UTC.
 const EPOCH_NS: i64 = 1_705_312_800 * 1_000_000_000;
@@ -153,12 +118,14 @@ impl Party {
     }
 }
 
+/// The transport of a generated capture.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
-enum Tp {
+pub enum Tp {
+    /// SIP over UDP (IPv4 fragments for big messages).
     Udp,
+    /// SIP over TCP (one connection per pair of hosts).
     Tcp,
 }
-
 impl Tp {
     fn upper(self) -> &'static str {
         match self {
@@ -166,7 +133,8 @@ impl Tp {
             Tp::Tcp => "TCP",
         }
     }
-    fn lower(self) -> &'static str {
+    /// `udp` or `tcp`.
+    pub fn lower(self) -> &'static str {
         match self {
             Tp::Udp => "udp",
             Tp::Tcp => "tcp",
@@ -378,8 +346,8 @@ struct Conn {
 
 /// Writes frames to a classic pcap file: IPv4 fragmentation for UDP, connections and
 /// segmentation for TCP.
-struct Wire {
-    out: BufWriter<File>,
+struct Wire<W: Write> {
+    out: W,
     tp: Tp,
     ip_id: u16,
     conns: HashMap<(Host, Host), Conn>,
@@ -389,9 +357,8 @@ struct Wire {
     bytes: u64,
 }
 
-impl Wire {
-    fn new(file: File, tp: Tp) -> io::Result<Wire> {
-        let mut out = BufWriter::with_capacity(1 << 20, file);
+impl<W: Write> Wire<W> {
+    fn new(mut out: W, tp: Tp) -> io::Result<Wire<W>> {
         // magic, v2.4, thiszone 0, sigfigs 0, snaplen 65535, LINKTYPE_ETHERNET
         out.write_all(&0xa1b2_c3d4u32.to_le_bytes())?;
         out.write_all(&2u16.to_le_bytes())?;
@@ -1248,118 +1215,37 @@ impl Gen {
 }
 
 /// What was generated, in the shape `../shared/tools/tshark_messages.py` prints: per Call-ID,
-/// every message as "METHOD-or-STATUS CSEQ-NUMBER CSEQ-METHOD", in capture order.
-#[derive(Default)]
-struct Truth {
-    messages: u64,
-    calls: std::collections::BTreeMap<String, Vec<String>>,
+/// What [`generate`] wrote.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Summary {
+    /// Scenario instances ("calls").
+    pub calls: u64,
+    /// Distinct Call-IDs (a transfer makes two).
+    pub call_ids: u64,
+    /// SIP messages on the wire (retransmissions included).
+    pub messages: u64,
+    /// Frames written.
+    pub frames: u64,
+    /// Bytes written (pcap headers included).
+    pub bytes: u64,
 }
 
-impl Truth {
-    fn add(&mut self, msg: &[u8]) {
-        let text = std::str::from_utf8(msg).expect("generated text");
-        let mut lines = text.split("\r\n");
-        let start = lines.next().unwrap_or_default();
-        let first = match start.strip_prefix("SIP/2.0 ") {
-            Some(rest) => rest.split(' ').next().unwrap_or_default(),
-            None => start.split(' ').next().unwrap_or_default(),
-        };
-        let (mut call_id, mut cseq) = ("", "");
-        for l in lines.take_while(|l| !l.is_empty()) {
-            if let Some(v) = l.strip_prefix("Call-ID: ") {
-                call_id = v;
-            } else if let Some(v) = l.strip_prefix("CSeq: ") {
-                cseq = v;
-            }
-        }
-        self.messages += 1;
-        self.calls
-            .entry(call_id.to_string())
-            .or_default()
-            .push(format!("{first} {cseq}"));
-    }
-
-    fn write(&self, path: &std::path::Path) -> io::Result<()> {
-        let doc =
-            serde_json::json!({ "messages": self.messages, "calls": self.calls, "resent": {} });
-        let mut out = BufWriter::new(File::create(path)?);
-        serde_json::to_writer_pretty(&mut out, &doc)?;
-        out.write_all(b"\n")?;
-        out.flush()
-    }
-}
-
-struct Args {
+/// Writes a classic pcap (Ethernet/IPv4) of `calls` scenario instances to `out`; calls
+/// `on_message` with every SIP message in capture order. Deterministic in its arguments.
+pub fn generate<W: Write>(
+    out: W,
     calls: u64,
     tp: Tp,
     seed: u64,
     cps: f64,
-    out: PathBuf,
-    truth: Option<PathBuf>,
-}
-
-fn args() -> Result<Args, String> {
-    let mut a = Args {
-        calls: 0,
-        tp: Tp::Udp,
-        seed: 1,
-        cps: 50.0,
-        out: PathBuf::new(),
-        truth: None,
-    };
-    let mut it = std::env::args().skip(1);
-    while let Some(k) = it.next() {
-        let mut val = || {
-            it.next()
-                .ok_or_else(|| format!("{k} needs a value\n{USAGE}"))
-        };
-        match k.as_str() {
-            "--calls" | "-n" => a.calls = val()?.parse().map_err(|e| format!("--calls: {e}"))?,
-            "--seed" => a.seed = val()?.parse().map_err(|e| format!("--seed: {e}"))?,
-            "--cps" => a.cps = val()?.parse().map_err(|e| format!("--cps: {e}"))?,
-            "--transport" | "-t" => {
-                a.tp = match val()?.as_str() {
-                    "udp" => Tp::Udp,
-                    "tcp" => Tp::Tcp,
-                    other => return Err(format!("--transport: {other}: use udp or tcp")),
-                }
-            }
-            "-o" | "--output" => a.out = PathBuf::from(val()?),
-            "--truth" => a.truth = Some(PathBuf::from(val()?)),
-            "-h" | "--help" => return Err(USAGE.into()),
-            other => return Err(format!("unknown argument {other}\n{USAGE}")),
-        }
-    }
-    if a.calls == 0 || a.out.as_os_str().is_empty() || a.cps.is_nan() || a.cps <= 0.0 {
-        return Err(USAGE.into());
-    }
-    Ok(a)
-}
-
-fn main() {
-    let a = match args() {
-        Ok(a) => a,
-        Err(e) => {
-            eprintln!("{e}");
-            std::process::exit(2);
-        }
-    };
-    if let Err(e) = run(&a) {
-        eprintln!("gen_capture: cannot write {}: {e}", a.out.display());
-        std::process::exit(1);
-    }
-}
-
-fn run(a: &Args) -> io::Result<()> {
-    if let Some(dir) = a.out.parent().filter(|d| !d.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir)?;
-    }
-    let mut wire = Wire::new(File::create(&a.out)?, a.tp)?;
+    mut on_message: impl FnMut(&[u8]),
+) -> io::Result<Summary> {
+    let mut wire = Wire::new(out, tp)?;
     // 40 caller hosts in 10.1.0.0/16, 40 callee hosts in 10.2.0.0/16, a registrar
     let host = |b: u32, i: u32| Host((10 << 24) | (b << 16) | ((i / 250) << 8) | (i % 250 + 10));
     let mut g = Gen {
-        rng: Rng(a.seed ^ if a.tp == Tp::Tcp { 0x7c9 } else { 0 }),
-        tp: a.tp,
+        rng: Rng(seed ^ if tp == Tp::Tcp { 0x7c9 } else { 0 }),
+        tp,
         uacs: (0..40).map(|i| host(1, i)).collect(),
         uass: (0..40).map(|i| host(2, i)).collect(),
         registrar: Host((10 << 24) | 10),
@@ -1367,36 +1253,28 @@ fn run(a: &Args) -> io::Result<()> {
         seq: 0,
         call_ids: 0,
     };
-    let mut truth = Truth::default();
     let mut t = EPOCH_NS;
-    for i in 0..a.calls {
+    for i in 0..calls {
         // Poisson arrivals
-        let gap = -(1.0 - g.rng.unit()).ln() / a.cps;
+        let gap = -(1.0 - g.rng.unit()).ln() / cps;
         t += (gap * 1e9) as i64;
         while g.heap.peek().is_some_and(|m| m.time < t) {
             let m = g.heap.pop().expect("peeked");
             wire.send(&m)?;
-            truth.add(&m.data);
+            on_message(&m.data);
         }
         g.scenario(t, i);
     }
     while let Some(m) = g.heap.pop() {
         wire.send(&m)?;
-        truth.add(&m.data);
-    }
-    if let Some(path) = &a.truth {
-        truth.write(path)?;
+        on_message(&m.data);
     }
     wire.out.flush()?;
-    eprintln!(
-        "gen_capture: {} calls, {} Call-IDs, {} SIP messages, {} frames, {:.1} MB ({}) -> {}",
-        a.calls,
-        g.call_ids,
-        wire.messages,
-        wire.frames,
-        wire.bytes as f64 / 1e6,
-        a.tp.lower(),
-        a.out.display()
-    );
-    Ok(())
+    Ok(Summary {
+        calls,
+        call_ids: g.call_ids,
+        messages: wire.messages,
+        frames: wire.frames,
+        bytes: wire.bytes,
+    })
 }
