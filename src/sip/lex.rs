@@ -302,7 +302,7 @@ mod tests {
 
     #[test]
     fn find3_agrees_with_naive() {
-        let mut buf = vec![b'x'; 40];
+        let mut buf = [b'x'; 40];
         for p in 0..40 {
             for q in p..40 {
                 buf[q] = b'=';
