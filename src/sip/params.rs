@@ -1,6 +1,6 @@
 //! `;name=value` parameter lists (URI parameters, header parameters, Via parameters).
 
-use super::lex::{find_top_level, is_lws, quoted_len, trim, trim_end};
+use super::lex::{find_top_level, find3, is_lws, quoted_len, trim, trim_end};
 
 /// One parameter: the name and the value (without the quotes of a quoted value, escapes
 /// left as they are).
@@ -92,17 +92,19 @@ impl<'a> Iterator for ParamIter<'a> {
         }
         let start = i;
         let mut eq = None;
-        while i < b.len() {
-            match b[i] {
-                b';' => break,
-                b'=' if eq.is_none() => eq = Some(i),
-                b'"' => {
-                    i += quoted_len(&b[i..]).unwrap_or(b.len() - i);
-                    continue;
+        loop {
+            i = match find3(&b[i..], b';', b'=', b'"') {
+                Some(p) => i + p,
+                None => b.len(),
+            };
+            match b.get(i) {
+                None | Some(b';') => break,
+                Some(b'=') => {
+                    eq.get_or_insert(i);
+                    i += 1;
                 }
-                _ => {}
+                Some(_) => i += quoted_len(&b[i..]).unwrap_or(b.len() - i),
             }
-            i += 1;
         }
         self.rest = &s[i..];
         // All delimiters are ASCII, so every index used below is a char boundary.
