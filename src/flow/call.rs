@@ -1036,12 +1036,6 @@ impl CallBuilder {
                 state::is_terminal_call_state(v)
             }
             Kind::Subscription => self.subs.all_ended(),
-            // A registration lives as long as the binding it obtained.
-            Kind::Registration => self
-                .registration
-                .as_ref()
-                .and_then(|r| r.binding_until())
-                .is_none_or(|t| now >= t),
             _ => true,
         }
     }
