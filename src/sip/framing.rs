@@ -140,7 +140,19 @@ fn scan_head(buf: &[u8]) -> Result<Option<(usize, Option<usize>)>, ()> {
                     n -= 1;
                 }
                 if HeaderName::classify(&line[..n]) == HeaderName::ContentLength {
-                    let v = super::lex::trim_bytes(&line[colon + 1..]);
+                    // The value may be folded onto continuation lines.
+                    let mut end = lf;
+                    loop {
+                        match buf.get(end + 1) {
+                            None => return Ok(None),
+                            Some(b' ' | b'\t') => match memchr::memchr(b'\n', &buf[end + 1..]) {
+                                Some(i) => end = end + 1 + i,
+                                None => return Ok(None),
+                            },
+                            Some(_) => break,
+                        }
+                    }
+                    let v = super::lex::trim_bytes(&buf[pos + colon + 1..end]);
                     if v.is_empty() || v.len() > 10 || !v.iter().all(u8::is_ascii_digit) {
                         return Err(());
                     }
@@ -148,6 +160,8 @@ fn scan_head(buf: &[u8]) -> Result<Option<(usize, Option<usize>)>, ()> {
                         .iter()
                         .fold(0usize, |acc, &d| acc * 10 + (d - b'0') as usize);
                     cl = Some(n);
+                    pos = end + 1;
+                    continue;
                 }
             }
         }
@@ -271,6 +285,10 @@ mod tests {
         // Missing Content-Length on a stream: body length 0.
         let m = b"OPTIONS sip:a SIP/2.0\nCSeq: 1 OPTIONS\n\nSIP/2.0 200 OK\n";
         assert_eq!(frame_stream(m), Framing::Complete(39));
+        // Folded Content-Length.
+        let m = b"OPTIONS sip:a SIP/2.0\r\nl:\r\n  2\r\n\r\nab";
+        assert_eq!(frame_stream(m), Framing::Complete(m.len()));
+        assert_eq!(frame_stream(&m[..26]), Framing::NeedMore);
     }
 
     #[test]

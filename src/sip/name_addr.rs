@@ -3,7 +3,7 @@
 
 use std::borrow::Cow;
 
-use super::lex::{quoted_len, trim, trim_end, unquote};
+use super::lex::{quoted_len, trim, trim_end, unfold, unquote};
 use super::params::Params;
 use super::uri::{Uri, UriError};
 
@@ -108,9 +108,20 @@ impl<'a> NameAddr<'a> {
         Ok(out)
     }
 
-    /// The display name with quotes removed and `\` escapes decoded.
+    /// The display name with quotes removed, `\` escapes decoded and folds (line breaks
+    /// plus indentation, RFC 3261 §7.3.1) replaced by one space.
     pub fn display_name(&self) -> Option<Cow<'a, str>> {
         self.display.map(|d| {
+            let d = match unfold(d) {
+                Cow::Borrowed(b) => b,
+                Cow::Owned(o) => {
+                    return Cow::Owned(if self.display_quoted {
+                        unquote(&o).into_owned()
+                    } else {
+                        o
+                    });
+                }
+            };
             if self.display_quoted {
                 unquote(d)
             } else {
