@@ -148,3 +148,31 @@ fn unfinished_message_at_end_is_counted() {
     assert!(r.msgs.is_empty());
     assert_eq!(r.stats.tcp.incomplete_bytes, 300);
 }
+
+#[test]
+fn segment_cut_by_snaplen_is_a_gap_not_garbage() {
+    use sipscope::capture::LinkType;
+    use sipscope::capture::writer::PcapWriter;
+    use sipscope::meta::Timestamp;
+    let m1 = request("INVITE", "snap", 1, 900);
+    let m2 = request("BYE", "snap", 2, 0);
+    let frames = [
+        eth_tcp(ISN, SYN, b"", false),
+        eth_tcp(ISN + 1, ACK, &m1, false),
+        eth_tcp(ISN + 1 + m1.len() as u32, ACK, &m2, false),
+    ];
+    // a capture with a 300-byte snaplen cuts the INVITE's segment
+    let mut w = PcapWriter::new(Vec::new(), LinkType::ETHERNET, false).unwrap();
+    for (i, f) in frames.iter().enumerate() {
+        w.packet(Timestamp(1_000_000 * i as i64), f).unwrap();
+    }
+    let mut pcap = w.into_inner();
+    // rewrite record 2's caplen to 300 bytes, keeping its original length
+    let rec2 = 24 + 16 + frames[0].len();
+    pcap[rec2 + 8..rec2 + 12].copy_from_slice(&300u32.to_le_bytes());
+    pcap.drain(rec2 + 16 + 300..rec2 + 16 + frames[1].len());
+    let r = run(pcap);
+    assert_eq!(r.summaries(), ["BYE 2 snap"]);
+    assert_eq!(r.stats.tcp_truncated, 1);
+    assert_eq!(r.stats.tcp.gaps, 1);
+}

@@ -150,6 +150,11 @@ impl Ingest {
             }
             L4::Tcp(t) => {
                 self.stats.tcp_segments += 1;
+                if ip.truncated && cut {
+                    // part of the payload was not captured: the stream will see a hole
+                    self.stats.tcp_truncated += 1;
+                    return;
+                }
                 let key = FlowKey {
                     src: SocketAddr::new(ip.src, t.src_port),
                     dst: SocketAddr::new(ip.dst, t.dst_port),

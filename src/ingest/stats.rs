@@ -47,6 +47,8 @@ pub struct IngestStats {
     pub keepalives: u64,
     /// TCP segments.
     pub tcp_segments: u64,
+    /// TCP segments cut short by the snaplen (skipped: their stream sees a gap).
+    pub tcp_truncated: u64,
     /// Stream bytes skipped while looking for the next SIP start line (after a gap, a
     /// mid-connection start or non-SIP data).
     pub stream_bytes_skipped: u64,
@@ -171,6 +173,7 @@ impl IngestStats {
                 self.frag.incomplete_at_end,
             ),
             ("tcp segments".into(), self.tcp_segments),
+            ("tcp segments cut by snaplen".into(), self.tcp_truncated),
             ("tcp streams (directions)".into(), self.tcp.streams),
             ("tcp retransmitted segments".into(), self.tcp.retransmitted),
             ("tcp overlapping segments".into(), self.tcp.overlapping),
