@@ -1,0 +1,98 @@
+#!/usr/bin/env bash
+# Captures through kamailio proxies (proxy 1 = 10.10.0.11 "atlanta", proxy 2 = 10.10.0.12
+# "biloxi"); every hop is on the captured bridge, so each message shows once per leg.
+#   fork-parallel-proxy.pcap   one INVITE forked to bob and carol, both ring, bob answers,
+#                              carol's branch is CANCELled (487)
+#   rfc3665-*.pcap             RFC 3665 session flows (see captures/README.md)
+source "$(dirname "$0")/lib.sh"
+A=10.10.0.1 B=10.10.0.2 C=10.10.0.3 D=10.10.0.4 P1=10.10.0.11 P2=10.10.0.12
+only() { [ -z "${ONLY:-}" ] || [ "$ONLY" = "$1" ]; }
+
+if only fork-parallel-proxy; then
+  n=fork-parallel-proxy
+  kamailio_start p1 proxy1 -A WITH_FORK
+  capture_start $n
+  sipp_bg $n-bob b -sf "$SCEN/uas-answer.xml" -i $B -p 5060 -m 1 -key tag $n -key user bob
+  sipp_bg $n-carol c -sf "$SCEN/uas-cancel.xml" -i $C -p 5060 -m 1 -key tag $n -key user carol
+  sipp_fg $n-alice a -sf "$SCEN/uac-basic.xml" -i $A -p 5060 -m 1 -key tag $n -key user bob \
+    -key domain biloxi.example.com -cid_str "$n@sipscope.test" $P1:5060
+  wait_bg
+  capture_stop $n
+  kamailio_stop_all
+fi
+
+# RFC 3665 3.1: successful session establishment, Alice and Bob directly
+if only rfc3665-3.1-successful; then
+  n=rfc3665-3.1-successful
+  capture_start $n
+  sipp_bg $n-bob b -sf "$SCEN/uas-answer.xml" -i $B -p 5060 -m 1 -key tag $n -key user bob
+  sipp_fg $n-alice a -sf "$SCEN/uac-basic.xml" -i $A -p 5060 -m 1 -key tag $n -key user bob \
+    -key domain $B:5060 -cid_str "$n@sipscope.test" $B:5060
+  wait_bg
+  capture_stop $n
+fi
+
+# RFC 3665 3.2: through two record-routing proxies, proxy 1 challenges once (407)
+if only rfc3665-3.2-two-proxies; then
+  n=rfc3665-3.2-two-proxies
+  kamailio_start p1 proxy1 -A WITH_AUTH -A 'AUTH_REALM="atlanta.example.com"' -A "NEXT_HOP=\"sip:$P2:5060\""
+  kamailio_start p2 proxy2 -A "TARGET=\"sip:bob@$B:5060\""
+  capture_start $n
+  sipp_bg $n-bob b -sf "$SCEN/uas-answer.xml" -i $B -p 5060 -m 1 -key tag $n -key user bob
+  sipp_fg $n-alice a -sf "$SCEN/uac-proxy-auth.xml" -i $A -p 5060 -m 1 -key tag $n -key user bob \
+    -key domain biloxi.example.com -cid_str "$n@sipscope.test" $P1:5060
+  wait_bg
+  capture_stop $n
+  kamailio_stop_all
+fi
+
+# RFC 3665 3.3: both proxies challenge (407 from proxy 1, then 407 from proxy 2)
+if only rfc3665-3.3-multiple-proxy-auth; then
+  n=rfc3665-3.3-multiple-proxy-auth
+  kamailio_start p1 proxy1 -A WITH_AUTH -A 'AUTH_REALM="atlanta.example.com"' -A 'PASS_REALM="biloxi.example.com"' \
+    -A "NEXT_HOP=\"sip:$P2:5060\""
+  kamailio_start p2 proxy2 -A WITH_AUTH -A 'AUTH_REALM="biloxi.example.com"' -A "TARGET=\"sip:bob@$B:5060\""
+  capture_start $n
+  sipp_bg $n-bob b -sf "$SCEN/uas-answer.xml" -i $B -p 5060 -m 1 -key tag $n -key user bob
+  sipp_fg $n-alice a -sf "$SCEN/uac-proxy-auth2.xml" -i $A -p 5060 -m 1 -key tag $n -key user bob \
+    -key domain biloxi.example.com -cid_str "$n@sipscope.test" $P1:5060
+  wait_bg
+  capture_stop $n
+  kamailio_stop_all
+fi
+
+# RFC 3665 3.6: redirect server (dave, 302), then proxy 2, SDP offer in 200 and answer in ACK
+if only rfc3665-3.6-redirect-sdp-in-ack; then
+  n=rfc3665-3.6-redirect-sdp-in-ack
+  kamailio_start p2 proxy2 -A "TARGET=\"sip:bob@$B:5060\""
+  capture_start $n
+  sipp_bg $n-redirect d -sf "$SCEN/uas-redirect.xml" -i $D -p 5060 -m 1 -key tag $n -key user redirect \
+    -key redirect_to "sip:bob@biloxi.example.com"
+  sipp_bg $n-bob b -sf "$SCEN/uas-answer.xml" -i $B -p 5060 -m 1 -key tag $n -key user bob
+  sipp_fg $n-alice a -sf "$SCEN/uac-redirect.xml" -i $A -p 5060 -m 1 -key tag $n -key user bob \
+    -key domain biloxi.example.com -key proxy_host $P2 -cid_str "$n@sipscope.test" $D:5060
+  wait_bg
+  capture_stop $n
+  kamailio_stop_all
+fi
+
+# RFC 3665 3.8-3.11: unsuccessful sessions through proxy 1 and proxy 2, one Call-ID each
+if only rfc3665-unsuccessful; then
+  n=rfc3665-unsuccessful
+  kamailio_start p1 proxy1 -A "NEXT_HOP=\"sip:$P2:5060\""
+  kamailio_start p2 proxy2 -A "TARGET=\"sip:bob@$B:5060\"" -A WITH_480_ON_TIMEOUT
+  capture_start $n
+  call() { # call-name bob-scenario alice-scenario (bob-scenario "-": nobody answers at bob's address)
+    local c=$1 uas=$2 uac=$3
+    [ "$uas" = - ] || sipp_bg $c-bob b -sf "$SCEN/$uas" -i $B -p 5060 -m 1 -key tag $c -key user bob
+    sipp_fg $c-alice a -sf "$SCEN/$uac" -i $A -p 5060 -m 1 -key tag $c -key user bob \
+      -key domain biloxi.example.com -cid_str "$c@sipscope.test" $P1:5060
+    wait_bg
+  }
+  call rfc3665-3.8-no-answer uas-cancel.xml uac-cancel.xml
+  call rfc3665-3.9-busy uas-reject-486.xml uac-invite-fail.xml
+  call rfc3665-3.10-no-response - uac-invite-fail.xml
+  call rfc3665-3.11-unavailable uas-reject-480.xml uac-invite-fail.xml
+  capture_stop $n
+  kamailio_stop_all
+fi
