@@ -897,7 +897,7 @@ impl CallBuilder {
                     self.transfers
                         .on_refer_response(i, status, frame, msg.refer_sub());
                 }
-                if (200..300).contains(&status) && to_tag.is_some() {
+                if status >= 200 {
                     self.dialogs
                         .on_response(from_tag, to_tag, status, frame, Usage::Refer)
                 } else {
@@ -915,7 +915,7 @@ impl CallBuilder {
                     self.subs
                         .on_subscribe_response(i, status, msg.expires(), frame);
                 }
-                if (200..300).contains(&status) && to_tag.is_some() {
+                if status >= 200 {
                     self.dialogs
                         .on_response(from_tag, to_tag, status, frame, Usage::Subscribe)
                 } else {
@@ -1078,6 +1078,7 @@ impl CallBuilder {
                 let (deciding, first) = self.deciding_invite();
                 let deciding_final = deciding.and_then(|d| d.final_time);
                 let forked = deciding.is_some_and(|d| d.to_tags.len() >= 2);
+                let deciding_cancelled = deciding.map(|d| d.rec.cancelled_by.is_some());
                 if let Some(d) = deciding {
                     let facts = self.invite_facts(d);
                     let v = state::call_state(&facts, now);
@@ -1117,7 +1118,9 @@ impl CallBuilder {
                         .clone()
                         .or(self.cancel_reason.clone())
                         .or(d.final_reason.as_deref().cloned());
-                    if self.cancel_seen && final_status.is_some_and(|s| (200..300).contains(&s)) {
+                    if d.rec.cancelled_by.is_some()
+                        && final_status.is_some_and(|s| (200..300).contains(&s))
+                    {
                         flags.push("cancel-lost-race");
                     }
                 } else {
@@ -1158,7 +1161,13 @@ impl CallBuilder {
                 if challenged {
                     flags.push("auth-challenged");
                 }
-                if self.cancel_seen {
+                // a CANCEL aimed at the deciding INVITE (a proxy cancelling the other forks
+                // of an answered call does not count); without one, any CANCEL
+                let cancelled = match deciding_cancelled {
+                    Some(c) => c,
+                    None => self.cancel_seen,
+                };
+                if cancelled {
                     flags.push("cancel-sent");
                 }
             }
@@ -1180,7 +1189,7 @@ impl CallBuilder {
                 let (rec, rrd) = self
                     .registration
                     .take()
-                    .map(|r| r.finish())
+                    .map(|r| (*r).finish())
                     .unwrap_or_default();
                 timings.rrd = rrd;
                 if rec.auth_challenges > 0 {
@@ -1241,7 +1250,7 @@ impl CallBuilder {
             self.messages.sort_by_key(|m| m.frame);
         }
         if registration.is_none() {
-            registration = self.registration.take().map(|r| r.finish().0);
+            registration = self.registration.take().map(|r| (*r).finish().0);
         }
         Call {
             call_id: self.call_id,
