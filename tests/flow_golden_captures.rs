@@ -196,6 +196,14 @@ fn call_prack_update_info_reinvite() {
         ]
     );
     assert_eq!(c["final_status"], 200);
+    // hold (a=sendonly) and resume (a=sendrecv)
+    let dir: Vec<&str> = c["session_changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x["sdp"]["direction"].as_str().unwrap())
+        .collect();
+    assert_eq!(dir, ["sendrecv", "sendonly", "sendrecv"]);
 }
 
 #[test]

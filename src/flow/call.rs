@@ -17,7 +17,7 @@ use super::intern::{Atom, Interner};
 use super::leg::Legs;
 use super::model::{
     Call, Closed, DialogState, Dtmf, Kind, MessageRecord, Participants, ReasonInfo, Registration,
-    SessionChange, Side, Timings, TransferLink, Usage,
+    SdpSummary, SessionChange, Side, Timings, TransferLink, Usage,
 };
 use super::prack::{PrackTracker, RAckRef};
 use super::registration::{RegisterInfo, RegisterResponse, RegistrationTracker};
@@ -619,7 +619,7 @@ impl CallBuilder {
                 let sub_state = msg.subscription_state();
                 if e2e_new {
                     if refer {
-                        let frag = body::sipfrag_status(msg.body());
+                        let frag = body::sipfrag_status(msg);
                         let ss = sub_state.as_ref().map(|s| (s.state, s.reason));
                         if let Some((t, n)) = self.transfers.on_notify(
                             event.and_then(|e| e.id),
@@ -721,6 +721,7 @@ impl CallBuilder {
             sender: Some(side),
             dialog_state: dialog.map(|i| self.dialogs.list[i as usize].state),
             with_sdp: !msg.body().is_empty(),
+            sdp: body::sdp_summary(msg).map(|(direction, media)| SdpSummary { direction, media }),
             status: None,
             status_frame: None,
         });
@@ -728,20 +729,20 @@ impl CallBuilder {
     }
 
     fn read_dtmf(&mut self, ctx: &mut Ctx<'_>, msg: &Message<'_>, meta: &MessageMeta) {
-        let Some(ct) = msg.content_type() else { return };
-        if !ct.mtype.eq_ignore_ascii_case("application") || self.dtmf.len() >= MAX_LIST {
+        if self.dtmf.len() >= MAX_LIST {
             return;
         }
-        if let Some(ev) = body::dtmf(ct.subtype, msg.body()) {
-            let full = format!("{}/{}", ct.mtype, ct.subtype).to_ascii_lowercase();
-            self.dtmf.push(Dtmf {
-                frame: meta.frame,
-                time: meta.time,
-                digit: ev.digit.into(),
-                duration: ev.duration,
-                content_type: ctx.interner.intern(&full),
-            });
-        }
+        let (Some(ev), Some(ct)) = (msg.dtmf(), msg.content_type()) else {
+            return;
+        };
+        let full = format!("{}/{}", ct.mtype, ct.subtype).to_ascii_lowercase();
+        self.dtmf.push(Dtmf {
+            frame: meta.frame,
+            time: meta.time,
+            digit: ev.signal.chars().take(16).collect::<String>().into(),
+            duration: ev.duration,
+            content_type: ctx.interner.intern(&full),
+        });
     }
 
     fn new_transfer(

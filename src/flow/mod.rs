@@ -54,6 +54,6 @@ pub use engine::{Analysis, Config, Engine};
 pub use model::{
     Call, Closed, Counters, Dialog, DialogState, Dtmf, Kind, Leg, LegEnd, LinkMatch, MessageRecord,
     Metrics, Participants, Party, Prack, Provisional, ReasonInfo, Registration, Replaces,
-    SessionChange, Side, Subscription, SubscriptionChange, Timings, Transaction, Transfer,
-    TransferLink, TransferNotify, TransferOutcome, Usage,
+    SdpSummary, SessionChange, Side, Subscription, SubscriptionChange, Timings, Transaction,
+    Transfer, TransferLink, TransferNotify, TransferOutcome, Usage,
 };

@@ -605,6 +605,15 @@ pub struct Dtmf {
     pub content_type: Atom,
 }
 
+/// A short description of an SDP offer.
+#[derive(Clone, Debug, Serialize)]
+pub struct SdpSummary {
+    /// Direction of the first media section (`sendonly`: holding the other side).
+    pub direction: Option<&'static str>,
+    /// Media lines as `kind port proto formats` (`image 5004 udptl t38` for fax).
+    pub media: Vec<Box<str>>,
+}
+
 /// A re-INVITE or UPDATE (RFC 3311): a change of session parameters.
 #[derive(Clone, Debug, Serialize)]
 pub struct SessionChange {
@@ -620,6 +629,8 @@ pub struct SessionChange {
     pub dialog_state: Option<DialogState>,
     /// The request carried a body (an SDP offer, normally).
     pub with_sdp: bool,
+    /// What its SDP says, when it has one.
+    pub sdp: Option<SdpSummary>,
     /// Final status.
     pub status: Option<u16>,
     /// Frame of the final response.
