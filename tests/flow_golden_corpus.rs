@@ -557,6 +557,13 @@ fn tcp6060_multisegment_prack_update_cancel() {
     let c = call(&doc, "044e6256592e8113b15b37b77600");
     assert_eq!(c["state"], "busy");
     assert_eq!(flags(c), ["joined-late"]);
+    assert_eq!(c["session_attempt"], true); // its outcome is known
+    // only a BYE and its 200 were captured: not a session attempt
+    let c = call(&doc, "f1f539d9-d2ff-4021-93f9-1eacf9efa359");
+    assert_eq!(
+        (c["state"].as_str(), c["session_attempt"].as_bool()),
+        (Some("completed"), Some(false))
+    );
     // an INVITE at 2.79 s with no answer in a capture that runs to 126.8 s: Timer B
     let c = call(&doc, "85b939c9-8f01-4f54-8042-a2338185f4cb");
     assert_eq!(c["state"], "failed");

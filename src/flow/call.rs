@@ -1062,6 +1062,7 @@ impl CallBuilder {
     /// Builds the exported record. `now` is the latest capture time (timers).
     pub(crate) fn finish(mut self, now: Timestamp, closed: Closed) -> Call {
         let kind = self.kind();
+        let session_attempt = self.is_session_attempt();
         let mut flags: Vec<&'static str> = Vec::new();
         if self.joined_late {
             flags.push("joined-late");
@@ -1281,6 +1282,7 @@ impl CallBuilder {
             dtmf: self.dtmf,
             session_changes: self.changes,
             closed,
+            session_attempt,
         }
     }
 }

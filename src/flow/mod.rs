@@ -34,7 +34,7 @@ mod dialog;
 mod engine;
 pub mod intern;
 mod leg;
-mod metrics;
+pub mod metrics;
 pub mod model;
 mod prack;
 mod registration;
@@ -51,6 +51,7 @@ mod testkit;
 mod tests;
 
 pub use engine::{Analysis, Config, Engine};
+pub use metrics::MetricsAccumulator;
 pub use model::{
     Call, Closed, Counters, Dialog, DialogState, Dtmf, Kind, Leg, LegEnd, LinkMatch, MessageRecord,
     Metrics, Participants, Party, Prack, Provisional, ReasonInfo, Registration, Replaces,

@@ -151,6 +151,9 @@ pub struct Call {
     pub session_changes: Vec<SessionChange>,
     /// Why this record was handed out.
     pub closed: Closed,
+    /// The call had a deciding INVITE: it counts as a session attempt in the RFC 6076
+    /// metrics (docs/call-states.md §Metrics).
+    pub session_attempt: bool,
 }
 
 /// The two parties of a Call-ID.
