@@ -9,7 +9,7 @@
 
 use std::hash::{Hash, Hasher};
 
-use rustc_hash::{FxHashMap, FxHasher};
+use rustc_hash::FxHasher;
 
 use super::body;
 use super::dialog::Dialogs;
@@ -17,14 +17,15 @@ use super::intern::{Atom, Interner};
 use super::leg::Legs;
 use super::model::{
     Call, Closed, DialogState, Dtmf, Kind, MessageRecord, Participants, ReasonInfo, Registration,
-    SessionChange, Side, Timings, TransferLink, Usage,
+    SdpSummary, SessionChange, Side, Timings, TransferLink, Usage,
 };
 use super::prack::{PrackTracker, RAckRef};
 use super::registration::{RegisterInfo, RegisterResponse, RegistrationTracker};
+use super::small_map::SmallMap;
 use super::state::{self, InviteFacts, LateFacts};
 use super::subscription::SubscriptionTracker;
 use super::timing;
-use super::transaction::{Feature, Located, TxnState, TxnTable, fingerprint};
+use super::transaction::{Feature, Located, TxnState, TxnTable, fingerprint, tag_hash};
 use super::transfer::{LinkKeys, ReferInfo, TransferTracker};
 use crate::meta::{MessageMeta, Timestamp};
 use crate::sip::{Contact, Message, Method};
@@ -100,11 +101,12 @@ pub(crate) struct CallBuilder {
     dialogs: Dialogs,
     prack: PrackTracker,
     transfers: TransferTracker,
-    registration: RegistrationTracker,
+    /// REGISTER state, made on the first REGISTER (most calls have none).
+    registration: Option<Box<RegistrationTracker>>,
     subs: SubscriptionTracker,
     dtmf: Vec<Dtmf>,
     changes: Vec<SessionChange>,
-    e2e: FxHashMap<u64, Feature>,
+    e2e: SmallMap<Feature>,
     kinds: u8,
     joined_late: bool,
     caller_tag: Option<Box<str>>,
@@ -214,11 +216,11 @@ impl CallBuilder {
             dialogs: Dialogs::default(),
             prack: PrackTracker::default(),
             transfers: TransferTracker::default(),
-            registration: RegistrationTracker::default(),
+            registration: None,
             subs: SubscriptionTracker::default(),
             dtmf: Vec::new(),
             changes: Vec::new(),
-            e2e: FxHashMap::default(),
+            e2e: SmallMap::default(),
             kinds: 0,
             joined_late: false,
             caller_tag: None,
@@ -354,8 +356,8 @@ impl CallBuilder {
         self.messages.push(MessageRecord {
             frame: meta.frame,
             time: meta.time,
-            src: meta.src,
-            dst: meta.dst,
+            src: ctx.interner.endpoint(meta.src),
+            dst: ctx.interner.endpoint(meta.dst),
             transport: meta.transport,
             method: method.map(|m| ctx.interner.intern(m.as_str())),
             status,
@@ -383,7 +385,11 @@ impl CallBuilder {
     ) {
         let Some(cseq) = cseq else { return };
         match (msg.method(), msg.status()) {
-            (Some(Method::Register), _) => self.registration.on_register_again(cseq, meta.time),
+            (Some(Method::Register), _) => {
+                if let Some(r) = self.registration.as_mut() {
+                    r.on_register_again(cseq, meta.time)
+                }
+            }
             (None, Some(s @ 101..=199))
                 if msg.cseq().is_some_and(|c| c.method == Method::Invite) =>
             {
@@ -429,7 +435,7 @@ impl CallBuilder {
         let frame = meta.frame;
         let cseq = msg.cseq().map_or(0, |c| c.seq);
         let key = e2e_key(method.as_str(), cseq, from_tag, to_tag);
-        let known = self.e2e.get(&key).copied();
+        let known = self.e2e.find(key, |_| true);
         let e2e_new = known.is_none();
         let mut feature = known.unwrap_or_default();
 
@@ -613,7 +619,7 @@ impl CallBuilder {
                 let sub_state = msg.subscription_state();
                 if e2e_new {
                     if refer {
-                        let frag = body::sipfrag_status(msg.body());
+                        let frag = body::sipfrag_status(msg);
                         let ss = sub_state.as_ref().map(|s| (s.state, s.reason));
                         if let Some((t, n)) = self.transfers.on_notify(
                             event.and_then(|e| e.id),
@@ -669,10 +675,13 @@ impl CallBuilder {
                 if e2e_new {
                     let via_count = loc.map_or(1, |l| self.txns.txns[l.idx as usize].via_count);
                     self.registration
+                        .get_or_insert_with(Default::default)
                         .on_register(register_info(msg, cseq, via_count), meta.time);
                     feature = Feature::Register(cseq);
                 } else {
-                    self.registration.on_register_again(cseq, meta.time);
+                    if let Some(r) = self.registration.as_mut() {
+                        r.on_register_again(cseq, meta.time);
+                    }
                 }
                 None
             }
@@ -712,6 +721,7 @@ impl CallBuilder {
             sender: Some(side),
             dialog_state: dialog.map(|i| self.dialogs.list[i as usize].state),
             with_sdp: !msg.body().is_empty(),
+            sdp: body::sdp_summary(msg).map(|(direction, media)| SdpSummary { direction, media }),
             status: None,
             status_frame: None,
         });
@@ -719,20 +729,20 @@ impl CallBuilder {
     }
 
     fn read_dtmf(&mut self, ctx: &mut Ctx<'_>, msg: &Message<'_>, meta: &MessageMeta) {
-        let Some(ct) = msg.content_type() else { return };
-        if !ct.mtype.eq_ignore_ascii_case("application") || self.dtmf.len() >= MAX_LIST {
+        if self.dtmf.len() >= MAX_LIST {
             return;
         }
-        if let Some(ev) = body::dtmf(ct.subtype, msg.body()) {
-            let full = format!("{}/{}", ct.mtype, ct.subtype).to_ascii_lowercase();
-            self.dtmf.push(Dtmf {
-                frame: meta.frame,
-                time: meta.time,
-                digit: ev.digit.into(),
-                duration: ev.duration,
-                content_type: ctx.interner.intern(&full),
-            });
-        }
+        let (Some(ev), Some(ct)) = (msg.dtmf(), msg.content_type()) else {
+            return;
+        };
+        let full = format!("{}/{}", ct.mtype, ct.subtype).to_ascii_lowercase();
+        self.dtmf.push(Dtmf {
+            frame: meta.frame,
+            time: meta.time,
+            digit: ev.signal.chars().take(16).collect::<String>().into(),
+            duration: ev.duration,
+            content_type: ctx.interner.intern(&full),
+        });
     }
 
     fn new_transfer(
@@ -888,7 +898,7 @@ impl CallBuilder {
                     self.transfers
                         .on_refer_response(i, status, frame, msg.refer_sub());
                 }
-                if (200..300).contains(&status) && to_tag.is_some() {
+                if status >= 200 {
                     self.dialogs
                         .on_response(from_tag, to_tag, status, frame, Usage::Refer)
                 } else {
@@ -906,7 +916,7 @@ impl CallBuilder {
                     self.subs
                         .on_subscribe_response(i, status, msg.expires(), frame);
                 }
-                if (200..300).contains(&status) && to_tag.is_some() {
+                if status >= 200 {
                     self.dialogs
                         .on_response(from_tag, to_tag, status, frame, Usage::Subscribe)
                 } else {
@@ -915,12 +925,9 @@ impl CallBuilder {
             }
             Method::Register => {
                 if let (Feature::Register(c), true) = (feature, status >= 200) {
-                    self.registration.on_response(
-                        c,
-                        register_response(msg, status),
-                        frame,
-                        meta.time,
-                    );
+                    self.registration
+                        .get_or_insert_with(Default::default)
+                        .on_response(c, register_response(msg, status), frame, meta.time);
                 }
                 None
             }
@@ -959,7 +966,7 @@ impl CallBuilder {
 
     /// The deciding INVITE transaction and the first initial one.
     fn deciding_invite(&self) -> (Option<&TxnState>, Option<&TxnState>) {
-        let caller = self.caller_tag.as_deref();
+        let caller = tag_hash(self.caller_tag.as_deref());
         let mut deciding: Option<&TxnState> = None;
         let mut first: Option<&TxnState> = None;
         let when = |t: &TxnState| {
@@ -970,7 +977,7 @@ impl CallBuilder {
                 .unwrap_or(Timestamp(0))
         };
         for t in self.txns.txns.iter() {
-            if !(t.initial && &*t.rec.method == "INVITE" && t.from_tag.as_deref() == caller) {
+            if !(t.initial && &*t.rec.method == "INVITE" && t.from_tag == caller) {
                 continue;
             }
             if first.is_none() {
@@ -1030,8 +1037,6 @@ impl CallBuilder {
                 state::is_terminal_call_state(v)
             }
             Kind::Subscription => self.subs.all_ended(),
-            // A registration lives as long as the binding it obtained.
-            Kind::Registration => self.registration.binding_until().is_none_or(|t| now >= t),
             _ => true,
         }
     }
@@ -1057,6 +1062,7 @@ impl CallBuilder {
     /// Builds the exported record. `now` is the latest capture time (timers).
     pub(crate) fn finish(mut self, now: Timestamp, closed: Closed) -> Call {
         let kind = self.kind();
+        let session_attempt = self.is_session_attempt();
         let mut flags: Vec<&'static str> = Vec::new();
         if self.joined_late {
             flags.push("joined-late");
@@ -1074,6 +1080,7 @@ impl CallBuilder {
                 let (deciding, first) = self.deciding_invite();
                 let deciding_final = deciding.and_then(|d| d.final_time);
                 let forked = deciding.is_some_and(|d| d.to_tags.len() >= 2);
+                let deciding_cancelled = deciding.map(|d| d.rec.cancelled_by.is_some());
                 if let Some(d) = deciding {
                     let facts = self.invite_facts(d);
                     let v = state::call_state(&facts, now);
@@ -1112,8 +1119,10 @@ impl CallBuilder {
                         .bye_reason
                         .clone()
                         .or(self.cancel_reason.clone())
-                        .or(d.final_reason.clone());
-                    if self.cancel_seen && final_status.is_some_and(|s| (200..300).contains(&s)) {
+                        .or(d.final_reason.as_deref().cloned());
+                    if d.rec.cancelled_by.is_some()
+                        && final_status.is_some_and(|s| (200..300).contains(&s))
+                    {
                         flags.push("cancel-lost-race");
                     }
                 } else {
@@ -1154,12 +1163,18 @@ impl CallBuilder {
                 if challenged {
                     flags.push("auth-challenged");
                 }
-                if self.cancel_seen {
+                // a CANCEL aimed at the deciding INVITE (a proxy cancelling the other forks
+                // of an answered call does not count); without one, any CANCEL
+                let cancelled = match deciding_cancelled {
+                    Some(c) => c,
+                    None => self.cancel_seen,
+                };
+                if cancelled {
                     flags.push("cancel-sent");
                 }
             }
             Kind::Registration => {
-                let v = match self.registration.deciding() {
+                let v = match self.registration.as_ref().and_then(|r| r.deciding()) {
                     Some((status, unregister, last)) => {
                         final_status = status;
                         state::registration_state(status, unregister, last, now)
@@ -1173,7 +1188,11 @@ impl CallBuilder {
                 if let Some((t, _)) = self.last_request(Some("REGISTER")) {
                     final_reason = t.final_phrase.clone();
                 }
-                let (rec, rrd) = std::mem::take(&mut self.registration).finish();
+                let (rec, rrd) = self
+                    .registration
+                    .take()
+                    .map(|r| (*r).finish())
+                    .unwrap_or_default();
                 timings.rrd = rrd;
                 if rec.auth_challenges > 0 {
                     flags.push("auth-challenged");
@@ -1232,8 +1251,8 @@ impl CallBuilder {
         if !self.messages.is_sorted_by_key(|m| m.frame) {
             self.messages.sort_by_key(|m| m.frame);
         }
-        if registration.is_none() && self.registration.any() {
-            registration = Some(std::mem::take(&mut self.registration).finish().0);
+        if registration.is_none() {
+            registration = self.registration.take().map(|r| (*r).finish().0);
         }
         Call {
             call_id: self.call_id,
@@ -1263,6 +1282,7 @@ impl CallBuilder {
             dtmf: self.dtmf,
             session_changes: self.changes,
             closed,
+            session_attempt,
         }
     }
 }

@@ -11,7 +11,7 @@ use rustc_hash::{FxHashMap, FxHashSet, FxHasher};
 use super::body;
 use super::call::{CallBuilder, Ctx};
 use super::intern::Interner;
-use super::metrics::MetricsAcc;
+use super::metrics::MetricsAccumulator;
 use super::model::{Call, Closed, Counters, LinkMatch, Metrics, TransferLink};
 use super::transfer::LinkKeys;
 use crate::meta::{MessageMeta, Timestamp};
@@ -42,7 +42,7 @@ pub struct Config {
 impl Default for Config {
     fn default() -> Self {
         Config {
-            max_open_calls: 200_000,
+            max_open_calls: 100_000,
             idle_timeout: Duration::from_secs(3600),
             linger: Duration::from_secs(32),
             keep_raw: false,
@@ -100,14 +100,15 @@ fn id_hash(s: &str) -> u64 {
 /// [`finish`](Engine::finish).
 pub struct Engine {
     config: Config,
-    calls: FxHashMap<Box<str>, CallBuilder>,
+    /// Open calls (boxed: the table stays small when it has to grow).
+    calls: FxHashMap<Box<str>, Box<CallBuilder>>,
     /// Calls handed out early (eviction) waiting for the next drain (streaming).
     ready: Vec<Call>,
     /// Batch mode: calls already closed (eviction).
     done: Vec<Call>,
     interner: Interner,
     counters: Counters,
-    metrics: MetricsAcc,
+    metrics: MetricsAccumulator,
     pending: VecDeque<PendingRefer>,
     emitted: FxHashSet<u64>,
     now: Timestamp,
@@ -124,7 +125,7 @@ impl Engine {
             done: Vec::new(),
             interner: Interner::default(),
             counters: Counters::default(),
-            metrics: MetricsAcc::default(),
+            metrics: MetricsAccumulator::default(),
             pending: VecDeque::new(),
             emitted: FxHashSet::default(),
             now: Timestamp(i64::MIN),
@@ -185,7 +186,8 @@ impl Engine {
             if self.emitted.contains(&id_hash(call_id)) {
                 self.counters.calls_reopened += 1;
             }
-            self.calls.insert(call_id.into(), CallBuilder::new(call_id));
+            self.calls
+                .insert(call_id.into(), Box::new(CallBuilder::new(call_id)));
             self.counters.calls += 1;
             self.counters.peak_open_calls =
                 self.counters.peak_open_calls.max(self.calls.len() as u64);
@@ -283,9 +285,8 @@ impl Engine {
 
     fn close(&mut self, key: &str, closed: Closed) -> Option<Call> {
         let b = self.calls.remove(key)?;
-        let attempt = b.is_session_attempt();
         let call = b.finish(self.now, closed);
-        self.metrics.add(&call, attempt);
+        self.metrics.add(&call);
         if self.emitted.len() >= MAX_EMITTED_IDS {
             self.emitted.clear();
         }

@@ -9,7 +9,7 @@ use std::net::{IpAddr, SocketAddr};
 
 use serde::{Serialize, Serializer};
 
-use super::intern::Atom;
+use super::intern::{Atom, Endpoint};
 use crate::meta::{Timestamp, Transport};
 
 /// Serialises a [`Timestamp`] as float seconds since the epoch.
@@ -23,11 +23,6 @@ pub(crate) fn ser_opt_time<S: Serializer>(t: &Option<Timestamp>, s: S) -> Result
         Some(t) => s.serialize_f64(t.as_secs_f64()),
         None => s.serialize_none(),
     }
-}
-
-/// Serialises a socket address as `ip:port` (`[v6]:port` for IPv6).
-fn ser_addr<S: Serializer>(a: &SocketAddr, s: S) -> Result<S::Ok, S::Error> {
-    s.collect_str(a)
 }
 
 fn ser_transport<S: Serializer>(t: &Transport, s: S) -> Result<S::Ok, S::Error> {
@@ -156,6 +151,9 @@ pub struct Call {
     pub session_changes: Vec<SessionChange>,
     /// Why this record was handed out.
     pub closed: Closed,
+    /// The call had a deciding INVITE: it counts as a session attempt in the RFC 6076
+    /// metrics (docs/call-states.md §Metrics).
+    pub session_attempt: bool,
 }
 
 /// The two parties of a Call-ID.
@@ -224,11 +222,9 @@ pub struct MessageRecord {
     #[serde(serialize_with = "ser_time")]
     pub time: Timestamp,
     /// Source `ip:port`.
-    #[serde(serialize_with = "ser_addr")]
-    pub src: SocketAddr,
+    pub src: Endpoint,
     /// Destination `ip:port`.
-    #[serde(serialize_with = "ser_addr")]
-    pub dst: SocketAddr,
+    pub dst: Endpoint,
     /// Transport.
     #[serde(serialize_with = "ser_transport")]
     pub transport: Transport,
@@ -612,6 +608,15 @@ pub struct Dtmf {
     pub content_type: Atom,
 }
 
+/// A short description of an SDP offer.
+#[derive(Clone, Debug, Serialize)]
+pub struct SdpSummary {
+    /// Direction of the first media section (`sendonly`: holding the other side).
+    pub direction: Option<&'static str>,
+    /// Media lines as `kind port proto formats` (`image 5004 udptl t38` for fax).
+    pub media: Vec<Box<str>>,
+}
+
 /// A re-INVITE or UPDATE (RFC 3311): a change of session parameters.
 #[derive(Clone, Debug, Serialize)]
 pub struct SessionChange {
@@ -627,6 +632,8 @@ pub struct SessionChange {
     pub dialog_state: Option<DialogState>,
     /// The request carried a body (an SDP offer, normally).
     pub with_sdp: bool,
+    /// What its SDP says, when it has one.
+    pub sdp: Option<SdpSummary>,
     /// Final status.
     pub status: Option<u16>,
     /// Frame of the final response.
