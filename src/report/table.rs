@@ -64,6 +64,7 @@ pub fn render(calls: &[Numbered<'_>], style: &Style) -> String {
         <= 1;
     let rows: Vec<Vec<String>> = calls.iter().map(|&(i, c)| cells(i, c, same_day)).collect();
     let (widths, shown) = fit_columns(&rows, style.width);
+    let common_host = common_host(rows.iter().map(|r| r[CALL_ID].as_str()));
 
     let mut table = Table::new();
     table
@@ -97,6 +98,7 @@ pub fn render(calls: &[Numbered<'_>], style: &Style) -> String {
                 let text = match COLUMNS[k].cut {
                     Cut::Never => row[k].clone(),
                     Cut::End => fit(&row[k], widths[k]),
+                    Cut::Middle if k == CALL_ID => cut_call_id(&row[k], widths[k], &common_host),
                     Cut::Middle => fit_middle(&row[k], widths[k]),
                 };
                 let mut c = Cell::new(text);
@@ -151,6 +153,44 @@ fn colour(c: Cell, k: usize, text: &str) -> Cell {
         Tone::Warn => c.fg(Color::Magenta),
         Tone::Bad => c.fg(Color::Red),
     }
+}
+
+/// The `@host` every Call-ID ends with, if they all share one (and there are several).
+fn common_host<'a>(mut ids: impl Iterator<Item = &'a str>) -> String {
+    let host = |id: &'a str| id.rfind('@').map(|i| &id[i..]);
+    let Some(first) = ids.next().and_then(host) else {
+        return String::new();
+    };
+    let mut n = 1;
+    for id in ids {
+        if host(id) != Some(first) {
+            return String::new();
+        }
+        n += 1;
+    }
+    if n > 1 {
+        first.to_string()
+    } else {
+        String::new()
+    }
+}
+
+/// A Call-ID cut to `max`: first the `@host` all rows share (it tells them apart least),
+/// then the middle.
+fn cut_call_id(id: &str, max: usize, common_host: &str) -> String {
+    if width_of(id) <= max {
+        return id.to_string();
+    }
+    if !common_host.is_empty() {
+        if let Some(head) = id.strip_suffix(common_host) {
+            let short = format!("{head}@…");
+            if width_of(&short) <= max {
+                return short;
+            }
+            return fit_middle(&short, max);
+        }
+    }
+    fit_middle(id, max)
 }
 
 /// Column indexes.
@@ -376,7 +416,9 @@ pub fn flags(c: &Call) -> Vec<String> {
             "answered-without-ack" => "no-ack".into(),
             "unanswered-requests" => "unanswered".into(),
             "auth-challenged" => "auth".into(),
-            "cancel-sent" if c.state == "cancelled" => continue,
+            "cancel-sent" if c.state == "cancelled" || c.flags.contains(&"cancel-lost-race") => {
+                continue;
+            }
             "cancel-sent" => "cancel".into(),
             "cancel-lost-race" => "cancel-race".into(),
             "no-final-response" => "no-final".into(),
@@ -480,7 +522,10 @@ mod tests {
             assert!(row1.contains(want), "{want} missing in {row1}");
         }
         let row2 = lines[3];
-        assert!(row2.contains("xfer:success prack:never-pracked+1 late"), "{row2}");
+        assert!(
+            row2.contains("xfer:success prack:never-pracked+1 late"),
+            "{row2}"
+        );
         assert!(row2.contains("xfer:success"), "{row2}");
         assert!(row2.contains("late"), "{row2}");
     }
