@@ -350,31 +350,56 @@ fn proxy_call_both_legs() {
 #[test]
 fn register_invite_cancel_auth_udp() {
     let doc = export(&corpus("register-invite-cancel-auth-udp.pcap"));
-    // REGISTER storm with 401s, one 403, then a 200 (frame 18, Expires 1200) and more 401s
-    // within the binding's lifetime: one record
-    let r = call(&doc, "578222729-4665d775@578222732-4665d772");
-    assert_eq!(r["kind"], "registration");
-    assert_eq!(r["state"], "challenged"); // the last REGISTER (CSeq 79, frame 51) got 401
-    assert_eq!(r["final_status"], 401);
-    let reg = &r["registration"];
+    // REGISTER storm with 401s, one 403, then a 200 (frame 18); 500 s later four more
+    // REGISTERs, all challenged: two records of one Call-ID (each registration exchange is
+    // a record once it has been quiet for the linger time)
+    let r = records(&doc, "578222729-4665d775@578222732-4665d772");
+    assert_eq!(r.len(), 2);
+    assert_eq!(
+        (
+            r[0]["kind"].as_str(),
+            r[0]["state"].as_str(),
+            r[0]["final_status"].as_u64()
+        ),
+        (Some("registration"), Some("registered"), Some(200))
+    );
+    assert_eq!(frames(r[0]), (1..=18).collect::<Vec<u64>>());
+    let reg = &r[0]["registration"];
     assert_eq!(
         (
             reg["attempts"].as_u64(),
             reg["auth_challenges"].as_u64(),
             reg["successes"].as_u64()
         ),
-        (Some(12), Some(10), Some(1))
+        (Some(8), Some(6), Some(1))
     );
-    assert_eq!(reg["registered_frame"], 18);
-    assert_eq!(reg["expires"], 1200);
-    // RRD: the round that succeeded began at frame 14 (366.066160; the previous final was
-    // 73 s earlier) and ended with the 200 at 383.562669
-    assert_eq!(us(&r["timings"]["rrd"]), Some(17_496_509));
-    let r2 = call(&doc, "29858147-465b0752@29858051-465b07b2");
-    assert_eq!(r2["state"], "registered"); // CSeq 6 got 200 (frame 81)
-    assert_eq!(r2["registration"]["successes"], 2);
-    assert_eq!(r2["registration"]["registered_frame"], 57);
-    assert_eq!(us(&r2["timings"]["rrd"]), Some(17_545_464)); // frame 53 -> 57
+    assert_eq!(
+        (
+            reg["registered_frame"].as_u64(),
+            reg["expires"].as_u64(),
+            reg["result"].as_u64()
+        ),
+        (Some(18), Some(1200), Some(200))
+    );
+    assert_eq!(reg["aor"], "sip:voi18063@sip.cybercity.dk");
+    // RRD: the round that succeeded began at frame 14 (366.066160; the previous final
+    // response was 73 s earlier) and ended with the 200 at 383.562669
+    assert_eq!(us(&r[0]["timings"]["rrd"]), Some(17_496_509));
+    assert_eq!(
+        (r[1]["state"].as_str(), r[1]["final_status"].as_u64()),
+        (Some("challenged"), Some(401))
+    );
+    assert_eq!(frames(r[1]), [45, 46, 47, 48, 49, 50, 51, 52]);
+    assert_eq!(r[1]["registration"]["auth_challenges"], 4);
+    assert_eq!(r[1]["timings"]["rrd"], Value::Null);
+    let r2 = records(&doc, "29858147-465b0752@29858051-465b07b2");
+    assert_eq!(r2.len(), 2);
+    assert_eq!(r2[0]["state"], "challenged"); // CSeq 4 (frame 63) got 401, after a 200 (frame 57)
+    assert_eq!(r2[0]["registration"]["registered_frame"], 57);
+    assert_eq!(us(&r2[0]["timings"]["rrd"]), Some(17_545_464)); // frame 53 -> 57
+    assert_eq!(r2[1]["state"], "registered"); // CSeq 6 got 200 (frame 81)
+    assert_eq!(us(&r2[1]["timings"]["rrd"]), Some(17_618_603)); // frame 77 -> 81
+    assert_eq!(doc["counters"]["calls_reopened"], 2);
     // INVITE resent twice, CANCEL resent 10 times, 408 to the INVITE then to the CANCEL
     let c = call(&doc, "105090259-446faf7a@192.168.1.2");
     assert_eq!(c["state"], "failed");
@@ -458,7 +483,11 @@ fn register_invite_cancel_auth_udp() {
         ),
         (Some(0.0), Some(25.0), Some(25.0), Some(0.0))
     );
-    assert_eq!(m["registrations"], 2);
+    assert_eq!(m["registrations"], 3);
+    assert_eq!(
+        us(&m["avg_rrd"]),
+        Some((17_496_509 + 17_545_464 + 17_618_603) / 3)
+    );
 }
 
 #[test]

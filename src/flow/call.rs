@@ -9,7 +9,7 @@
 
 use std::hash::{Hash, Hasher};
 
-use rustc_hash::{FxHashMap, FxHasher};
+use rustc_hash::FxHasher;
 
 use super::body;
 use super::dialog::Dialogs;
@@ -21,10 +21,11 @@ use super::model::{
 };
 use super::prack::{PrackTracker, RAckRef};
 use super::registration::{RegisterInfo, RegisterResponse, RegistrationTracker};
+use super::small_map::SmallMap;
 use super::state::{self, InviteFacts, LateFacts};
 use super::subscription::SubscriptionTracker;
 use super::timing;
-use super::transaction::{Feature, Located, TxnState, TxnTable, fingerprint};
+use super::transaction::{Feature, Located, TxnState, TxnTable, fingerprint, tag_hash};
 use super::transfer::{LinkKeys, ReferInfo, TransferTracker};
 use crate::meta::{MessageMeta, Timestamp};
 use crate::sip::{Contact, Message, Method};
@@ -100,11 +101,12 @@ pub(crate) struct CallBuilder {
     dialogs: Dialogs,
     prack: PrackTracker,
     transfers: TransferTracker,
-    registration: RegistrationTracker,
+    /// REGISTER state, made on the first REGISTER (most calls have none).
+    registration: Option<Box<RegistrationTracker>>,
     subs: SubscriptionTracker,
     dtmf: Vec<Dtmf>,
     changes: Vec<SessionChange>,
-    e2e: FxHashMap<u64, Feature>,
+    e2e: SmallMap<Feature>,
     kinds: u8,
     joined_late: bool,
     caller_tag: Option<Box<str>>,
@@ -214,11 +216,11 @@ impl CallBuilder {
             dialogs: Dialogs::default(),
             prack: PrackTracker::default(),
             transfers: TransferTracker::default(),
-            registration: RegistrationTracker::default(),
+            registration: None,
             subs: SubscriptionTracker::default(),
             dtmf: Vec::new(),
             changes: Vec::new(),
-            e2e: FxHashMap::default(),
+            e2e: SmallMap::default(),
             kinds: 0,
             joined_late: false,
             caller_tag: None,
@@ -354,8 +356,8 @@ impl CallBuilder {
         self.messages.push(MessageRecord {
             frame: meta.frame,
             time: meta.time,
-            src: meta.src,
-            dst: meta.dst,
+            src: ctx.interner.endpoint(meta.src),
+            dst: ctx.interner.endpoint(meta.dst),
             transport: meta.transport,
             method: method.map(|m| ctx.interner.intern(m.as_str())),
             status,
@@ -383,7 +385,11 @@ impl CallBuilder {
     ) {
         let Some(cseq) = cseq else { return };
         match (msg.method(), msg.status()) {
-            (Some(Method::Register), _) => self.registration.on_register_again(cseq, meta.time),
+            (Some(Method::Register), _) => {
+                if let Some(r) = self.registration.as_mut() {
+                    r.on_register_again(cseq, meta.time)
+                }
+            }
             (None, Some(s @ 101..=199))
                 if msg.cseq().is_some_and(|c| c.method == Method::Invite) =>
             {
@@ -429,7 +435,7 @@ impl CallBuilder {
         let frame = meta.frame;
         let cseq = msg.cseq().map_or(0, |c| c.seq);
         let key = e2e_key(method.as_str(), cseq, from_tag, to_tag);
-        let known = self.e2e.get(&key).copied();
+        let known = self.e2e.find(key, |_| true);
         let e2e_new = known.is_none();
         let mut feature = known.unwrap_or_default();
 
@@ -669,10 +675,13 @@ impl CallBuilder {
                 if e2e_new {
                     let via_count = loc.map_or(1, |l| self.txns.txns[l.idx as usize].via_count);
                     self.registration
+                        .get_or_insert_with(Default::default)
                         .on_register(register_info(msg, cseq, via_count), meta.time);
                     feature = Feature::Register(cseq);
                 } else {
-                    self.registration.on_register_again(cseq, meta.time);
+                    if let Some(r) = self.registration.as_mut() {
+                        r.on_register_again(cseq, meta.time);
+                    }
                 }
                 None
             }
@@ -915,12 +924,9 @@ impl CallBuilder {
             }
             Method::Register => {
                 if let (Feature::Register(c), true) = (feature, status >= 200) {
-                    self.registration.on_response(
-                        c,
-                        register_response(msg, status),
-                        frame,
-                        meta.time,
-                    );
+                    self.registration
+                        .get_or_insert_with(Default::default)
+                        .on_response(c, register_response(msg, status), frame, meta.time);
                 }
                 None
             }
@@ -959,7 +965,7 @@ impl CallBuilder {
 
     /// The deciding INVITE transaction and the first initial one.
     fn deciding_invite(&self) -> (Option<&TxnState>, Option<&TxnState>) {
-        let caller = self.caller_tag.as_deref();
+        let caller = tag_hash(self.caller_tag.as_deref());
         let mut deciding: Option<&TxnState> = None;
         let mut first: Option<&TxnState> = None;
         let when = |t: &TxnState| {
@@ -970,7 +976,7 @@ impl CallBuilder {
                 .unwrap_or(Timestamp(0))
         };
         for t in self.txns.txns.iter() {
-            if !(t.initial && &*t.rec.method == "INVITE" && t.from_tag.as_deref() == caller) {
+            if !(t.initial && &*t.rec.method == "INVITE" && t.from_tag == caller) {
                 continue;
             }
             if first.is_none() {
@@ -1030,8 +1036,6 @@ impl CallBuilder {
                 state::is_terminal_call_state(v)
             }
             Kind::Subscription => self.subs.all_ended(),
-            // A registration lives as long as the binding it obtained.
-            Kind::Registration => self.registration.binding_until().is_none_or(|t| now >= t),
             _ => true,
         }
     }
@@ -1112,7 +1116,7 @@ impl CallBuilder {
                         .bye_reason
                         .clone()
                         .or(self.cancel_reason.clone())
-                        .or(d.final_reason.clone());
+                        .or(d.final_reason.as_deref().cloned());
                     if self.cancel_seen && final_status.is_some_and(|s| (200..300).contains(&s)) {
                         flags.push("cancel-lost-race");
                     }
@@ -1159,7 +1163,7 @@ impl CallBuilder {
                 }
             }
             Kind::Registration => {
-                let v = match self.registration.deciding() {
+                let v = match self.registration.as_ref().and_then(|r| r.deciding()) {
                     Some((status, unregister, last)) => {
                         final_status = status;
                         state::registration_state(status, unregister, last, now)
@@ -1173,7 +1177,11 @@ impl CallBuilder {
                 if let Some((t, _)) = self.last_request(Some("REGISTER")) {
                     final_reason = t.final_phrase.clone();
                 }
-                let (rec, rrd) = std::mem::take(&mut self.registration).finish();
+                let (rec, rrd) = self
+                    .registration
+                    .take()
+                    .map(|r| r.finish())
+                    .unwrap_or_default();
                 timings.rrd = rrd;
                 if rec.auth_challenges > 0 {
                     flags.push("auth-challenged");
@@ -1232,8 +1240,8 @@ impl CallBuilder {
         if !self.messages.is_sorted_by_key(|m| m.frame) {
             self.messages.sort_by_key(|m| m.frame);
         }
-        if registration.is_none() && self.registration.any() {
-            registration = Some(std::mem::take(&mut self.registration).finish().0);
+        if registration.is_none() {
+            registration = self.registration.take().map(|r| r.finish().0);
         }
         Call {
             call_id: self.call_id,

@@ -50,6 +50,10 @@ impl Dialogs {
         if self.list.len() >= MAX_DIALOGS {
             return None;
         }
+        if self.list.is_empty() {
+            // most calls have one dialog
+            self.list.reserve_exact(1);
+        }
         self.list.push(d);
         Some(self.list.len() as u32 - 1)
     }

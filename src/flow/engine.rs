@@ -42,7 +42,7 @@ pub struct Config {
 impl Default for Config {
     fn default() -> Self {
         Config {
-            max_open_calls: 200_000,
+            max_open_calls: 100_000,
             idle_timeout: Duration::from_secs(3600),
             linger: Duration::from_secs(32),
             keep_raw: false,
@@ -100,7 +100,8 @@ fn id_hash(s: &str) -> u64 {
 /// [`finish`](Engine::finish).
 pub struct Engine {
     config: Config,
-    calls: FxHashMap<Box<str>, CallBuilder>,
+    /// Open calls (boxed: the table stays small when it has to grow).
+    calls: FxHashMap<Box<str>, Box<CallBuilder>>,
     /// Calls handed out early (eviction) waiting for the next drain (streaming).
     ready: Vec<Call>,
     /// Batch mode: calls already closed (eviction).
@@ -185,7 +186,8 @@ impl Engine {
             if self.emitted.contains(&id_hash(call_id)) {
                 self.counters.calls_reopened += 1;
             }
-            self.calls.insert(call_id.into(), CallBuilder::new(call_id));
+            self.calls
+                .insert(call_id.into(), Box::new(CallBuilder::new(call_id)));
             self.counters.calls += 1;
             self.counters.peak_open_calls =
                 self.counters.peak_open_calls.max(self.calls.len() as u64);

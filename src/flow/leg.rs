@@ -47,6 +47,11 @@ impl Legs {
         let i = match self.keys.iter().position(|k| *k == key) {
             Some(i) => i,
             None if self.keys.len() < MAX_LEGS => {
+                if self.keys.is_empty() {
+                    // most calls have one leg
+                    self.keys.reserve_exact(1);
+                    self.legs.reserve_exact(1);
+                }
                 self.keys.push(key);
                 self.legs.push(Leg {
                     a: raw.0,

@@ -38,6 +38,7 @@ mod metrics;
 pub mod model;
 mod prack;
 mod registration;
+mod small_map;
 mod state;
 mod subscription;
 mod timing;

@@ -9,7 +9,7 @@ use std::net::{IpAddr, SocketAddr};
 
 use serde::{Serialize, Serializer};
 
-use super::intern::Atom;
+use super::intern::{Atom, Endpoint};
 use crate::meta::{Timestamp, Transport};
 
 /// Serialises a [`Timestamp`] as float seconds since the epoch.
@@ -23,11 +23,6 @@ pub(crate) fn ser_opt_time<S: Serializer>(t: &Option<Timestamp>, s: S) -> Result
         Some(t) => s.serialize_f64(t.as_secs_f64()),
         None => s.serialize_none(),
     }
-}
-
-/// Serialises a socket address as `ip:port` (`[v6]:port` for IPv6).
-fn ser_addr<S: Serializer>(a: &SocketAddr, s: S) -> Result<S::Ok, S::Error> {
-    s.collect_str(a)
 }
 
 fn ser_transport<S: Serializer>(t: &Transport, s: S) -> Result<S::Ok, S::Error> {
@@ -224,11 +219,9 @@ pub struct MessageRecord {
     #[serde(serialize_with = "ser_time")]
     pub time: Timestamp,
     /// Source `ip:port`.
-    #[serde(serialize_with = "ser_addr")]
-    pub src: SocketAddr,
+    pub src: Endpoint,
     /// Destination `ip:port`.
-    #[serde(serialize_with = "ser_addr")]
-    pub dst: SocketAddr,
+    pub dst: Endpoint,
     /// Transport.
     #[serde(serialize_with = "ser_transport")]
     pub transport: Transport,

@@ -57,11 +57,9 @@ pub(crate) struct RegistrationTracker {
     rrd: Option<f64>,
     /// Final response of the latest REGISTER (to tell a prompt auth retry from a new try).
     last_final: Option<Timestamp>,
-    /// End of the binding the last 2xx granted (None after an unregister or without 2xx).
-    binding_until: Option<Timestamp>,
+
     /// The attempt that decides the state (highest CSeq, fewest Vias, latest).
     deciding: Option<Attempt>,
-    any: bool,
 }
 
 fn better(a: &Attempt, b: &Attempt) -> bool {
@@ -72,7 +70,6 @@ fn better(a: &Attempt, b: &Attempt) -> bool {
 impl RegistrationTracker {
     /// First sighting of a REGISTER (any leg).
     pub(crate) fn on_register(&mut self, r: RegisterInfo, time: Timestamp) {
-        self.any = true;
         self.rec.attempts += 1;
         if self.rec.aor.is_none() {
             self.rec.aor = r.aor;
@@ -131,7 +128,6 @@ impl RegistrationTracker {
             return;
         }
         a.final_status = Some(resp.status);
-        let unregister = a.unregister;
         self.last_final = Some(time);
         if let Some(d) = self.deciding.as_mut().filter(|d| d.cseq == cseq) {
             d.final_status = Some(resp.status);
@@ -151,26 +147,10 @@ impl RegistrationTracker {
                 self.rec.contacts.truncate(MAX_CONTACTS);
             }
             self.rec.expires = resp.expires.or(self.rec.requested_expires);
-            self.binding_until = match (unregister, self.rec.expires) {
-                (false, Some(e)) if e > 0 => Some(Timestamp(
-                    time.0.saturating_add(i64::from(e) * 1_000_000_000),
-                )),
-                _ => None,
-            };
         } else if s != 401 && s != 407 {
             // A failure ends the round; a later REGISTER starts a new one.
             self.round_start = None;
         }
-    }
-
-    /// End of the binding the last 2xx granted, if any.
-    pub(crate) fn binding_until(&self) -> Option<Timestamp> {
-        self.binding_until
-    }
-
-    /// True once a REGISTER was seen.
-    pub(crate) fn any(&self) -> bool {
-        self.any
     }
 
     /// The deciding attempt: (final status, unregister, last transmission).
@@ -181,7 +161,11 @@ impl RegistrationTracker {
     }
 
     /// The record and the RRD.
-    pub(crate) fn finish(mut self) -> (Registration, Option<f64>) {
+    pub(crate) fn finish(self: Box<Self>) -> (Registration, Option<f64>) {
+        (*self).finish_inner()
+    }
+
+    fn finish_inner(mut self) -> (Registration, Option<f64>) {
         self.rec.result = self.deciding.as_ref().and_then(|d| d.final_status);
         (self.rec, self.rrd)
     }
@@ -222,7 +206,7 @@ mod tests {
         r.on_register(reg(2, Some(3600)), t(50));
         r.on_response(2, resp(200, Some(1800)), 4, t(80));
         assert_eq!(r.deciding(), Some((Some(200), false, t(50))));
-        let (rec, rrd) = r.finish();
+        let (rec, rrd) = Box::new(r).finish();
         assert_eq!(rec.attempts, 2);
         assert_eq!(rec.auth_challenges, 1);
         assert_eq!(rec.successes, 1);
@@ -242,8 +226,7 @@ mod tests {
         r.on_response(2, resp(401, None), 4, t(150_010));
         r.on_register(reg(3, Some(60)), t(167_000)); // 17 s after the challenge: same round
         r.on_response(3, resp(200, Some(60)), 6, t(167_020));
-        assert_eq!(r.binding_until(), Some(t(227_020)));
-        let (_, rrd) = r.finish();
+        let (_, rrd) = Box::new(r).finish();
         assert!((rrd.unwrap() - 17.020).abs() < 1e-9);
     }
 
@@ -265,7 +248,7 @@ mod tests {
             r.on_register(reg(i, Some(60)), t(i as i64 * 1000));
             r.on_response(i, resp(200, Some(60)), i as u64, t(i as i64 * 1000 + 5));
         }
-        let (rec, rrd) = r.finish();
+        let (rec, rrd) = Box::new(r).finish();
         assert_eq!(rec.attempts, 100);
         assert_eq!(rec.successes, 100);
         assert!((rrd.unwrap() - 0.005).abs() < 1e-9);

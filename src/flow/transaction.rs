@@ -15,11 +15,12 @@
 
 use std::hash::{Hash, Hasher};
 
-use rustc_hash::{FxHashMap, FxHasher};
+use rustc_hash::FxHasher;
 use smallvec::SmallVec;
 
 use super::intern::{Atom, Interner};
 use super::model::{Provisional, ReasonInfo, Transaction};
+use super::small_map::SmallMap;
 use crate::meta::{MessageMeta, Timestamp};
 use crate::sip::{Message, Method};
 
@@ -59,12 +60,12 @@ pub(crate) struct TxnState {
     host_lc: Atom,
     port: u16,
     legacy_from_tag: Option<Box<str>>,
-    seen: SmallVec<[u64; 4]>,
+    seen: SmallVec<[u32; 6]>,
     /// Number of Via headers of the first message seen (request, or response when the
     /// request was not captured): the caller's own hop has the fewest.
     pub via_count: u32,
-    /// From tag of the transaction's messages.
-    pub from_tag: Option<Box<str>>,
+    /// Hash of the From tag of the transaction's messages (see [`tag_hash`]).
+    pub from_tag: u64,
     /// An INVITE that creates a dialog (no To tag), see `docs/call-states.md`.
     pub initial: bool,
     /// Last transmission of the request (retransmissions included), for Timer B/F.
@@ -77,12 +78,12 @@ pub(crate) struct TxnState {
     pub final_time: Option<Timestamp>,
     /// Reason phrase of that final response.
     pub final_phrase: Option<Atom>,
-    /// Reason header of that final response.
-    pub final_reason: Option<ReasonInfo>,
+    /// Reason header of that final response (rare: boxed).
+    pub final_reason: Option<Box<ReasonInfo>>,
     /// First 2xx (a forked INVITE can get several; the first answers the call).
-    pub first_2xx: Option<FirstAnswer>,
+    pub first_2xx: Option<Box<FirstAnswer>>,
     /// Distinct To tags of its responses (hashes; more than one: a forked INVITE).
-    pub to_tags: SmallVec<[u64; 2]>,
+    pub to_tags: SmallVec<[u32; 2]>,
     /// Counted among the call's open transactions (request seen, expects a response, no
     /// final response yet).
     pub open: bool,
@@ -173,7 +174,7 @@ pub(crate) struct Located {
 pub(crate) struct TxnTable {
     /// All transactions in order of first sighting.
     pub txns: Vec<TxnState>,
-    index: FxHashMap<u64, SmallVec<[u32; 1]>>,
+    index: SmallMap<u32>,
 }
 
 /// The sent-by port, the transport's default when absent (RFC 3261 §18.2.2: 5060, or 5061
@@ -206,11 +207,8 @@ fn sent_by_text(host: &str, ipv6: bool, port: Option<u16>) -> String {
 
 impl TxnTable {
     fn find(&self, key: &Key<'_>) -> Option<u32> {
-        let cands = self.index.get(&key.hash64())?;
-        cands
-            .iter()
-            .copied()
-            .find(|&i| key.matches(&self.txns[i as usize]))
+        self.index
+            .find(key.hash64(), |i| key.matches(&self.txns[i as usize]))
     }
 
     /// Finds or creates the transaction of `msg`. `None` when the message has no top Via
@@ -305,7 +303,7 @@ impl TxnTable {
             },
             seen: SmallVec::new(),
             via_count: msg.vias().count() as u32,
-            from_tag: from_tag.map(Into::into),
+            from_tag: tag_hash(from_tag),
             initial: false,
             last_request_time: None,
             first_non100: None,
@@ -320,7 +318,7 @@ impl TxnTable {
         };
         let idx = self.txns.len() as u32;
         self.txns.push(state);
-        self.index.entry(key.hash64()).or_default().push(idx);
+        self.index.insert(key.hash64(), idx);
         Some(Located {
             idx,
             created: true,
@@ -348,6 +346,8 @@ impl TxnTable {
     /// Records the message's fingerprint; true if the same message of this transaction
     /// was already seen on the same hop (a retransmission).
     pub(crate) fn check_retransmission(&mut self, idx: u32, fingerprint: u64) -> bool {
+        // 32 bits tell the few messages of one transaction apart
+        let fingerprint = (fingerprint ^ (fingerprint >> 32)) as u32;
         let t = &mut self.txns[idx as usize];
         if t.seen.contains(&fingerprint) {
             t.rec.retransmissions += 1;
@@ -383,7 +383,7 @@ impl TxnTable {
         if let Some(tag) = to_tag.filter(|_| status > 100) {
             let mut h = FxHasher::default();
             h.write(tag.as_bytes());
-            let h = h.finish();
+            let h = h.finish() as u32;
             if !t.to_tags.contains(&h) && t.to_tags.len() < 16 {
                 t.to_tags.push(h);
             }
@@ -408,19 +408,19 @@ impl TxnTable {
             return;
         }
         if (200..300).contains(&status) && t.first_2xx.is_none() {
-            t.first_2xx = Some(FirstAnswer {
+            t.first_2xx = Some(Box::new(FirstAnswer {
                 time: meta.time,
                 to_tag: to_tag.map(Into::into),
                 status,
                 phrase: phrase.clone(),
-            });
+            }));
         }
         if t.rec.final_status.is_none() {
             t.rec.final_status = Some(status);
             t.rec.final_frame = Some(meta.frame);
             t.final_time = Some(meta.time);
             t.final_phrase = phrase;
-            t.final_reason = reason();
+            t.final_reason = reason().map(Box::new);
             t.rec.response_time = t.rec.request_time.map(|rq| meta.time.secs_since(rq));
         }
     }
@@ -430,6 +430,19 @@ impl TxnTable {
         self.txns.iter().any(|t| {
             t.rec.expects_response && t.rec.final_status.is_none() && t.rec.request_frame.is_some()
         })
+    }
+}
+
+/// A 64-bit stand-in for a tag, to compare tags without keeping a copy per transaction
+/// (0 for no tag).
+pub(crate) fn tag_hash(tag: Option<&str>) -> u64 {
+    match tag {
+        None => 0,
+        Some(t) => {
+            let mut h = FxHasher::default();
+            h.write(t.as_bytes());
+            h.finish() | 1
+        }
     }
 }
 

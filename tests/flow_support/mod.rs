@@ -134,3 +134,14 @@ pub fn assert_timings(
         call["call_id"]
     );
 }
+
+/// Every record of a Call-ID, in export order (streaming can split a Call-ID whose
+/// exchanges are further apart than the engine's linger time).
+pub fn records<'a>(doc: &'a Value, call_id: &str) -> Vec<&'a Value> {
+    doc["calls"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["call_id"] == call_id)
+        .collect()
+}
