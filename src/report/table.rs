@@ -62,9 +62,19 @@ pub fn render(calls: &[Numbered<'_>], style: &Style) -> String {
         .collect::<std::collections::BTreeSet<_>>()
         .len()
         <= 1;
-    let rows: Vec<Vec<String>> = calls.iter().map(|&(i, c)| cells(i, c, same_day)).collect();
+    let mut rows: Vec<Vec<String>> = calls.iter().map(|&(i, c)| cells(i, c, same_day)).collect();
+    // too wide? the `@host` every Call-ID shares goes first, from every row alike
+    let natural = widths_natural(&rows);
+    let full = natural.iter().sum::<usize>() + GAP * (natural.len() - 1);
+    let common = common_host(rows.iter().map(|r| r[CALL_ID].as_str()));
+    if full > style.width && !common.is_empty() {
+        for r in &mut rows {
+            if let Some(head) = r[CALL_ID].strip_suffix(common.as_str()) {
+                r[CALL_ID] = format!("{head}@…");
+            }
+        }
+    }
     let (widths, shown) = fit_columns(&rows, style.width);
-    let common_host = common_host(rows.iter().map(|r| r[CALL_ID].as_str()));
 
     let mut table = Table::new();
     table
@@ -98,7 +108,6 @@ pub fn render(calls: &[Numbered<'_>], style: &Style) -> String {
                 let text = match COLUMNS[k].cut {
                     Cut::Never => row[k].clone(),
                     Cut::End => fit(&row[k], widths[k]),
-                    Cut::Middle if k == CALL_ID => cut_call_id(&row[k], widths[k], &common_host),
                     Cut::Middle => fit_middle(&row[k], widths[k]),
                 };
                 let mut c = Cell::new(text);
@@ -173,24 +182,6 @@ fn common_host<'a>(mut ids: impl Iterator<Item = &'a str>) -> String {
     } else {
         String::new()
     }
-}
-
-/// A Call-ID cut to `max`: first the `@host` all rows share (it tells them apart least),
-/// then the middle.
-fn cut_call_id(id: &str, max: usize, common_host: &str) -> String {
-    if width_of(id) <= max {
-        return id.to_string();
-    }
-    if !common_host.is_empty() {
-        if let Some(head) = id.strip_suffix(common_host) {
-            let short = format!("{head}@…");
-            if width_of(&short) <= max {
-                return short;
-            }
-            return fit_middle(&short, max);
-        }
-    }
-    fit_middle(id, max)
 }
 
 /// Column indexes.
@@ -282,7 +273,7 @@ fn fit_columns(rows: &[Vec<String>], width: usize) -> (Vec<usize>, Vec<usize>) {
     }
     // a later drop may have freed more than needed: give it back to the cut columns
     let natural = widths_natural(rows);
-    for k in [CALL_ID, FLAGS, FROM, TO] {
+    for k in [FLAGS, CALL_ID, FROM, TO] {
         let now = total(&widths, &shown);
         if now < width && shown.contains(&k) && widths[k] < natural[k] {
             widths[k] = natural[k].min(widths[k] + (width - now));
