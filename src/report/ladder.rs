@@ -163,7 +163,7 @@ pub fn render(calls: &[&Call], opts: LadderOptions, style: &Style) -> String {
 
     for (i, r) in rows.iter().enumerate() {
         let m = r.msg;
-        let (a, b) = (lanes[lane_of(&*m.src)], lanes[lane_of(&*m.dst)]);
+        let (a, b) = (lanes[lane_of(&m.src)], lanes[lane_of(&m.dst)]);
         let mut line: Vec<char> = bars(&lanes, lane_end).chars().collect();
         let (lo, hi) = (a.min(b), a.max(b));
         let tone = Tone::of_status(m.status);
