@@ -120,41 +120,72 @@ header_names! {
     ContentTransferEncoding => "Content-Transfer-Encoding";
 }
 
-/// Compares `name` with the lowercase candidate `lower` (letters and `-` only). OR-ing 0x20
-/// lowercases letters; `-` (0x2D) could also match CR (0x0D), which never occurs in a name
-/// here because the scanner only classifies names made of token characters. The comparison
-/// does not short-circuit, so the compiler can vectorise it.
+/// Compares `name` with the lowercase candidate `lower` (letters and `-` only),
+/// case-insensitively and exactly: each word of the candidate yields a mask with 0x20 at its
+/// letters (bit 0x40 set) and 0 at its `-`, so OR-ing the mask into the name lowercases
+/// letters and leaves every other byte to compare as is. Uses overlapping word loads instead
+/// of a byte loop.
 #[inline]
 fn eq_lower(name: &[u8], lower: &[u8]) -> bool {
-    name.len() == lower.len()
-        && name
+    let n = name.len();
+    if n != lower.len() {
+        return false;
+    }
+    #[inline(always)]
+    fn w8(b: &[u8], at: usize) -> u64 {
+        u64::from_le_bytes(b[at..at + 8].try_into().unwrap())
+    }
+    #[inline(always)]
+    fn w4(b: &[u8], at: usize) -> u32 {
+        u32::from_le_bytes(b[at..at + 4].try_into().unwrap())
+    }
+    #[inline(always)]
+    fn eq8(name: &[u8], lower: &[u8], at: usize) -> bool {
+        let c = w8(lower, at);
+        (w8(name, at) | ((c & 0x4040_4040_4040_4040) >> 1)) == c
+    }
+    #[inline(always)]
+    fn eq4(name: &[u8], lower: &[u8], at: usize) -> bool {
+        let c = w4(lower, at);
+        (w4(name, at) | ((c & 0x4040_4040) >> 1)) == c
+    }
+    match n {
+        0 => true,
+        1..=3 => name
             .iter()
             .zip(lower)
-            .fold(0u8, |acc, (&x, &y)| acc | ((x | 0x20) ^ y))
-            == 0
+            .all(|(&x, &y)| x | ((y & 0x40) >> 1) == y),
+        4..=8 => eq4(name, lower, 0) && eq4(name, lower, n - 4),
+        9..=16 => eq8(name, lower, 0) && eq8(name, lower, n - 8),
+        _ => {
+            let mut i = 0;
+            while i + 8 <= n {
+                if !eq8(name, lower, i) {
+                    return false;
+                }
+                i += 8;
+            }
+            eq8(name, lower, n - 8)
+        }
+    }
 }
 
 impl HeaderName {
     /// Classifies a header name as it appears on the wire (any case, compact or long form).
-    /// Names with non-token characters are `Other`.
+    /// Anything that is not exactly a known name (ignoring ASCII case) is `Other`.
     #[inline]
     pub fn classify(name: &[u8]) -> HeaderName {
-        if !name.iter().all(|&b| super::lex::is_token_char(b)) {
-            return HeaderName::Other;
-        }
-        Self::classify_token(name)
-    }
-
-    /// [`HeaderName::classify`] for a name already known to consist of token characters.
-    #[inline]
-    pub(crate) fn classify_token(name: &[u8]) -> HeaderName {
         use HeaderName::*;
         let first = match name.first() {
             Some(b) => b | 0x20,
             None => return Other,
         };
         if name.len() == 1 {
-            return Self::from_compact(first);
+            return if name[0].is_ascii_alphabetic() {
+                Self::from_compact(first)
+            } else {
+                Other
+            };
         }
         // Dispatch on (length, first, last) lowercased; generated from the list above.
         let last = name[name.len() - 1] | 0x20;
@@ -312,5 +343,15 @@ mod tests {
         assert_eq!(HeaderName::classify(b"C%6Fntact"), HeaderName::Other);
         assert_eq!(HeaderName::classify(b""), HeaderName::Other);
         assert_eq!(HeaderName::classify(b"X-Foo"), HeaderName::Other);
+        // Bytes that only differ by 0x20 from a letter or '-' must not match.
+        assert_eq!(HeaderName::classify(b"Call\rID"), HeaderName::Other);
+        assert_eq!(HeaderName::classify(b"Call\x0dID"), HeaderName::Other);
+        assert_eq!(HeaderName::classify(b"Via"), HeaderName::Via);
+        assert_eq!(HeaderName::classify(b"V\x01a"), HeaderName::Other);
+        assert_eq!(HeaderName::classify(b"\x16"), HeaderName::Other);
+        assert_eq!(
+            HeaderName::classify(b"Content\x0dLength"),
+            HeaderName::Other
+        );
     }
 }

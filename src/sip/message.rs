@@ -145,10 +145,34 @@ fn err(kind: ErrorKind, msg: String) -> ParseError {
     ParseError::new(kind, msg)
 }
 
+/// Finds the first LF in `h`. Header lines are short, so the first 64 bytes are searched
+/// inline eight at a time (no call, no SIMD set-up); longer lines go to `memchr`.
+#[inline(always)]
+fn find_lf(h: &[u8]) -> Option<usize> {
+    const LO: u64 = 0x0101_0101_0101_0101;
+    const HI: u64 = 0x8080_8080_8080_8080;
+    const LF: u64 = 0x0a0a_0a0a_0a0a_0a0a;
+    let mut i = 0;
+    let inline_end = h.len().min(64);
+    while i + 8 <= inline_end {
+        let v = u64::from_le_bytes(h[i..i + 8].try_into().unwrap()) ^ LF;
+        // The lowest flagged byte is the first zero byte (borrows only run upwards).
+        let z = v.wrapping_sub(LO) & !v & HI;
+        if z != 0 {
+            return Some(i + (z.trailing_zeros() / 8) as usize);
+        }
+        i += 8;
+    }
+    if i < inline_end || h.len() <= 64 {
+        return h[i..].iter().position(|&b| b == b'\n').map(|p| i + p);
+    }
+    memchr::memchr(b'\n', &h[i..]).map(|p| i + p)
+}
+
 /// Finds the next line: returns (content_end, next_line_start, had_cr).
 #[inline]
 fn next_line(raw: &[u8], pos: usize) -> (usize, usize, bool) {
-    match memchr::memchr(b'\n', &raw[pos..]) {
+    match find_lf(&raw[pos..]) {
         Some(i) => {
             let lf = pos + i;
             if lf > pos && raw[lf - 1] == b'\r' {
@@ -242,22 +266,25 @@ impl<'a> Message<'a> {
                 continue;
             }
             let line = &raw[line_start..end];
-            // Name: token characters, optional SP/HT, then ':' (one pass, no memchr).
-            let mut n = 0;
-            while n < line.len() && super::lex::is_token_char(line[n]) {
-                n += 1;
-            }
-            let mut c = n;
-            while c < line.len() && matches!(line[c], b' ' | b'\t') {
+            // Name up to ':' (trailing SP/HT allowed); only unknown names need the
+            // token check, known ones matched exactly.
+            let mut c = 0;
+            while c < line.len() && line[c] != b':' {
                 c += 1;
             }
-            let (kind, name_len, vs, flags) = if n > 0 && c < line.len() && line[c] == b':' {
-                (HeaderName::classify_token(&line[..n]), n, c + 1, 0)
-            } else {
-                match memchr::memchr(b':', line) {
-                    Some(colon) => (HeaderName::Other, colon, colon + 1, E_BAD_LINE),
-                    None => (HeaderName::Other, line.len(), line.len(), E_BAD_LINE),
+            let (kind, name_len, vs, flags) = if c < line.len() {
+                let mut n = c;
+                while n > 0 && matches!(line[n - 1], b' ' | b'\t') {
+                    n -= 1;
                 }
+                let name = &line[..n];
+                let kind = HeaderName::classify(name);
+                let bad = n == 0
+                    || (kind == HeaderName::Other
+                        && !name.iter().all(|&b| super::lex::is_token_char(b)));
+                (kind, n, c + 1, if bad { E_BAD_LINE } else { 0 })
+            } else {
+                (HeaderName::Other, line.len(), line.len(), E_BAD_LINE)
             };
             if flags & E_BAD_LINE != 0 {
                 quirks |= Quirks::BAD_HEADER_LINE;
@@ -299,7 +326,9 @@ impl<'a> Message<'a> {
             }
         };
 
-        let mut msg = Message {
+        let (body_end, content_length, body_quirks) =
+            frame_body(raw, body_start, &headers, &first)?;
+        Ok(Message {
             raw,
             head,
             start,
@@ -307,47 +336,10 @@ impl<'a> Message<'a> {
             headers,
             first,
             body_start: body_start as u32,
-            body_end: raw.len() as u32,
-            content_length: None,
-            quirks: Quirks(quirks),
-        };
-        msg.frame_body()?;
-        Ok(msg)
-    }
-
-    fn frame_body(&mut self) -> Result<(), ParseError> {
-        let avail = self.raw.len() - self.body_start as usize;
-        let Some(v) = self.first_value(HeaderName::ContentLength) else {
-            self.quirks.0 |= Quirks::NO_CONTENT_LENGTH;
-            return Ok(());
-        };
-        let t = super::lex::trim_bytes(v);
-        let cl = if !t.is_empty() && t.len() <= 10 && t.iter().all(|b| b.is_ascii_digit()) {
-            std::str::from_utf8(t)
-                .ok()
-                .and_then(|s| s.parse::<usize>().ok())
-        } else {
-            None
-        };
-        let Some(cl) = cl.filter(|&c| c <= u32::MAX as usize) else {
-            return Err(err(
-                ErrorKind::BadContentLength,
-                format!(
-                    "Content-Length {} is not a non-negative integer",
-                    excerpt(t, 40)
-                ),
-            ));
-        };
-        self.content_length = Some(cl);
-        if cl <= avail {
-            self.body_end = self.body_start + cl as u32;
-            if cl < avail {
-                self.quirks.0 |= Quirks::TRAILING_BYTES;
-            }
-        } else {
-            self.quirks.0 |= Quirks::BODY_TRUNCATED;
-        }
-        Ok(())
+            body_end: body_end as u32,
+            content_length,
+            quirks: Quirks(quirks | body_quirks),
+        })
     }
 
     // ----- raw access -------------------------------------------------------------------
@@ -808,6 +800,54 @@ impl<'a> Message<'a> {
     }
 }
 
+/// Frames the body by Content-Length: returns (body end, declared length, quirks).
+#[inline]
+fn frame_body(
+    raw: &[u8],
+    body_start: usize,
+    headers: &[Entry],
+    first: &[u8; HeaderName::COUNT + 1],
+) -> Result<(usize, Option<usize>, u16), ParseError> {
+    let avail = raw.len() - body_start;
+    let entry = match first[HeaderName::ContentLength as usize] {
+        0 => headers
+            .iter()
+            .find(|e| e.kind == HeaderName::ContentLength && e.flags & E_BAD_LINE == 0),
+        i => Some(&headers[i as usize - 1]),
+    };
+    let Some(e) = entry else {
+        return Ok((raw.len(), None, Quirks::NO_CONTENT_LENGTH));
+    };
+    let t = super::lex::trim_bytes(&raw[e.value_start as usize..e.value_end as usize]);
+    let cl = if !t.is_empty() && t.len() <= 10 && t.iter().all(|b| b.is_ascii_digit()) {
+        Some(
+            t.iter()
+                .fold(0usize, |acc, &d| acc * 10 + (d - b'0') as usize),
+        )
+    } else {
+        None
+    };
+    let Some(cl) = cl.filter(|&c| c <= u32::MAX as usize) else {
+        return Err(err(
+            ErrorKind::BadContentLength,
+            format!(
+                "Content-Length {} is not a non-negative integer",
+                excerpt(t, 40)
+            ),
+        ));
+    };
+    if cl <= avail {
+        let q = if cl < avail {
+            Quirks::TRAILING_BYTES
+        } else {
+            0
+        };
+        Ok((body_start + cl, Some(cl), q))
+    } else {
+        Ok((raw.len(), Some(cl), Quirks::BODY_TRUNCATED))
+    }
+}
+
 /// Parses the start line. Returns the line and whether whitespace was irregular.
 fn parse_start_line(line: &[u8]) -> Result<(StartLine<'_>, bool), ParseError> {
     if line.len() >= 4 && line[..4].eq_ignore_ascii_case(b"SIP/") {
@@ -952,6 +992,20 @@ Content-Type: application/sdp\r\n\
 Content-Length: 4\r\n\
 \r\n\
 v=0\n";
+
+    #[test]
+    fn lf_finder_agrees_with_memchr() {
+        let mut buf = vec![b'a'; 300];
+        for pos in 0..300 {
+            buf[pos] = b'\n';
+            for start in [0, 1, 7, 9, 63, 65].into_iter().filter(|&s| s <= pos) {
+                assert_eq!(find_lf(&buf[start..]), Some(pos - start), "{pos} {start}");
+            }
+            buf[pos] = 0x8a;
+            assert_eq!(find_lf(&buf), None);
+            buf[pos] = b'a';
+        }
+    }
 
     #[test]
     fn ordinary_invite() {

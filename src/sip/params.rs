@@ -92,17 +92,18 @@ impl<'a> Iterator for ParamIter<'a> {
         }
         let start = i;
         let mut eq = None;
-        while i < b.len() {
-            match b[i] {
-                b';' => break,
-                b'=' if eq.is_none() => eq = Some(i),
-                b'"' => {
-                    i += quoted_len(&b[i..]).unwrap_or(b.len() - i);
-                    continue;
-                }
-                _ => {}
+        loop {
+            while i < b.len() && !matches!(b[i], b';' | b'=' | b'"') {
+                i += 1;
             }
-            i += 1;
+            match b.get(i) {
+                None | Some(b';') => break,
+                Some(b'=') => {
+                    eq.get_or_insert(i);
+                    i += 1;
+                }
+                Some(_) => i += quoted_len(&b[i..]).unwrap_or(b.len() - i),
+            }
         }
         self.rest = &s[i..];
         // All delimiters are ASCII, so every index used below is a char boundary.

@@ -190,12 +190,17 @@ impl<'a> Via<'a> {
         };
         for p in params.iter() {
             let n = p.name;
-            if n.eq_ignore_ascii_case("branch") {
-                via.branch.get_or_insert(p.value.unwrap_or(""));
-            } else if n.eq_ignore_ascii_case("received") {
-                via.received = via.received.or(p.value);
-            } else if n.eq_ignore_ascii_case("rport") && via.rport.is_none() {
-                via.rport = Some(p.value.and_then(|v| v.parse().ok()));
+            match n.len() {
+                6 if n.eq_ignore_ascii_case("branch") => {
+                    via.branch.get_or_insert(p.value.unwrap_or(""));
+                }
+                8 if n.eq_ignore_ascii_case("received") => {
+                    via.received = via.received.or(p.value);
+                }
+                5 if via.rport.is_none() && n.eq_ignore_ascii_case("rport") => {
+                    via.rport = Some(p.value.and_then(|v| v.parse().ok()));
+                }
+                _ => {}
             }
         }
         Some(via)
