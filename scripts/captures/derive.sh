@@ -46,3 +46,26 @@ src=$OUT/rfc5589-basic-transfer.pcap
 r=$($T find "$src" "SIP/2.0 180 Ringing" | awk '{print $NF}')
 $T head "$src" "$OUT/refer-pending-cut.pcap" "$r"
 echo "  -> captures/refer-pending-cut.pcap (first $r frames of rfc5589-basic-transfer.pcap)"
+
+# --- udp-two-messages-one-datagram.pcap, from options-message-subscribe.pcap ---------------
+# the notifier's 200 (SUBSCRIBE) and its first NOTIFY of the presence subscription travel in
+# one UDP datagram (as some stacks bundle them)
+src=$OUT/options-message-subscribe.pcap
+a=$($T find "$src" "SIP/2.0 200 OK" "CSeq: 1 SUBSCRIBE" "presence-1@")
+b=$($T find "$src" "NOTIFY sip:" "CSeq: 1 NOTIFY" "presence-1@")
+$T merge "$src" "$OUT/udp-two-messages-one-datagram.pcap" "$a" "$b"
+echo "  -> captures/udp-two-messages-one-datagram.pcap (frames $a + $b of options-message-subscribe.pcap in one datagram)"
+
+# --- tcp-two-messages-one-segment.pcap, from basic-call-tcp-segmented.pcap -----------------
+# the 100 Trying and the 180 Ringing of each call share one TCP segment
+src=$OUT/basic-call-tcp-segmented.pcap
+cp "$src" "$TMP/e.pcap"
+for c in 2 1; do   # call 2 first: merging call 1 would shift call 2's frame numbers
+  a=$($T find "$TMP/e.pcap" "SIP/2.0 100 Trying" "basic-call-tcp-segmented-$c@")
+  b=$($T find "$TMP/e.pcap" "SIP/2.0 180 Ringing" "basic-call-tcp-segmented-$c@")
+  $T merge "$TMP/e.pcap" "$TMP/f.pcap" "$a" "$b"
+  mv "$TMP/f.pcap" "$TMP/e.pcap"
+  echo "  -> call $c: frames $a + $b in one segment"
+done
+mv "$TMP/e.pcap" "$OUT/tcp-two-messages-one-segment.pcap"
+echo "  -> captures/tcp-two-messages-one-segment.pcap"

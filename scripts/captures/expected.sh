@@ -2,7 +2,7 @@
 # tshark's reading of every capture in captures/, for tests that must not run tshark:
 #   captures/expected/<capture>.tshark.json  ../shared/tools/tshark_messages.py: the SIP messages
 #                                            per Call-ID ("METHOD-or-status CSeq")
-#   captures/expected/<capture>.frames.tsv   one line per SIP message tshark decodes: frame,
+#   captures/expected/<capture>.frames.tsv   one line per frame with SIP (its first message): frame,
 #                                            epoch time, src, sport, dst, dport, transport,
 #                                            method, status, CSeq, Call-ID, RSeq, RAck
 #                                            (transport "icmp-quoted": SIP quoted inside an

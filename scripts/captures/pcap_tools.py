@@ -6,7 +6,7 @@ the same header, so that a derived capture stays a faithful copy of a real one e
 documented change.  Frame numbers are 1-based, as tshark and Wireshark count them.
 
   pcap_tools.py info IN                      one line per frame: number, time, length, summary
-  pcap_tools.py find IN TEXT                 numbers of the frames whose bytes contain TEXT
+  pcap_tools.py find IN TEXT [TEXT...]       numbers of the frames whose bytes contain every TEXT
   pcap_tools.py filter-ip IN OUT             keep only Ethernet frames carrying IPv4 or IPv6,
                                              less IPv6 MLD reports (interface bring-up noise)
   pcap_tools.py head IN OUT N                keep frames 1..N (a capture that "ended early")
@@ -20,6 +20,11 @@ documented change.  Frame numbers are 1-based, as tshark and Wireshark count the
                                              so that time stays monotonic
   pcap_tools.py reverse IN OUT FIRST LAST    reverse the order of frames FIRST..LAST
                                              (timestamps stay in their slots)
+  pcap_tools.py merge IN OUT N M             append the UDP/TCP payload of frame M to that of
+                                             frame N (same IPv4 flow and direction; for TCP M
+                                             must directly follow N in sequence space) and drop
+                                             frame M: two SIP messages in one datagram/segment.
+                                             Lengths and IP/UDP/TCP checksums are recomputed.
 """
 import struct
 import sys
@@ -90,6 +95,61 @@ def is_mld_noise(body):
     return nh == 58 and len(ip6) > off and ip6[off] in (130, 131, 132, 143)
 
 
+def checksum(data):
+    """Internet checksum (RFC 1071)."""
+    if len(data) % 2:
+        data += b"\0"
+    total = sum(struct.unpack("!%dH" % (len(data) // 2), data))
+    while total >> 16:
+        total = (total & 0xFFFF) + (total >> 16)
+    return ~total & 0xFFFF
+
+
+def l4_split(body):
+    """(eth+ip header bytes, ip header offset, proto, l4 header bytes, payload) of an
+    unfragmented IPv4 UDP/TCP Ethernet frame, or None."""
+    if ethertype(body) != 0x0800 or len(body) < 34:
+        return None
+    ipo = 14
+    ip = body[ipo:]
+    ihl = (ip[0] & 15) * 4
+    total = struct.unpack(">H", ip[2:4])[0]
+    if struct.unpack(">H", ip[6:8])[0] & 0x3FFF:
+        return None
+    proto = ip[9]
+    l4 = body[ipo + ihl:ipo + total]
+    if proto == 17:
+        hlen = 8
+    elif proto == 6:
+        hlen = (l4[12] >> 4) * 4
+    else:
+        return None
+    return body[:ipo + ihl], ipo, proto, l4[:hlen], l4[hlen:]
+
+
+def rebuild(head, ipo, proto, l4h, payload):
+    """Frame bytes from parts, with IPv4 total length, UDP length and all checksums fixed."""
+    head = bytearray(head)
+    l4h = bytearray(l4h)
+    ihl = len(head) - ipo
+    struct.pack_into(">H", head, ipo + 2, ihl + len(l4h) + len(payload))
+    struct.pack_into(">H", head, ipo + 10, 0)
+    struct.pack_into(">H", head, ipo + 10, checksum(bytes(head[ipo:])))
+    if proto == 17:
+        struct.pack_into(">H", l4h, 4, len(l4h) + len(payload))
+        struct.pack_into(">H", l4h, 6, 0)
+        csum_off = 6
+    else:
+        struct.pack_into(">H", l4h, 16, 0)
+        csum_off = 16
+    pseudo = bytes(head[ipo + 12:ipo + 20]) + struct.pack(">BBH", 0, proto, len(l4h) + len(payload))
+    c = checksum(pseudo + bytes(l4h) + payload)
+    if proto == 17 and c == 0:
+        c = 0xFFFF
+    struct.pack_into(">H", l4h, csum_off, c)
+    return bytes(head) + bytes(l4h) + payload
+
+
 def summary(body):
     et = ethertype(body)
     if et == 0x0800 and len(body) >= 34:
@@ -136,8 +196,8 @@ def main(argv):
             print(f"{i:4d} {(ticks - t0) / p.rate:10.6f} {len(body):6d} {summary(body)}")
         return
     if cmd == "find":
-        needle = args[1].encode()
-        print(" ".join(str(i) for i, r in enumerate(p.records, 1) if needle in r[2]))
+        needles = [a.encode() for a in args[1:]]
+        print(" ".join(str(i) for i, r in enumerate(p.records, 1) if all(x in r[2] for x in needles)))
         return
     out = args[1]
     if cmd == "filter-ip":
@@ -174,6 +234,22 @@ def main(argv):
         p.records[a:b + 1] = p.records[a:b + 1][::-1]
         for i, r in enumerate(p.records):
             r[0] = slots[i]
+    elif cmd == "merge":
+        a, b = frame(args[2]), frame(args[3])
+        pa, pb = l4_split(p.records[a][2]), l4_split(p.records[b][2])
+        if not pa or not pb or pa[2] != pb[2]:
+            sys.exit("merge: both frames must be unfragmented IPv4 UDP or TCP of one protocol")
+        ipa, ipb = pa[0][pa[1]:], pb[0][pb[1]:]
+        if ipa[12:20] != ipb[12:20] or pa[3][:4] != pb[3][:4]:
+            sys.exit("merge: the frames are not of the same flow and direction")
+        if pa[2] == 6:
+            seq_a = struct.unpack(">I", pa[3][4:8])[0]
+            seq_b = struct.unpack(">I", pb[3][4:8])[0]
+            if (seq_a + len(pa[4])) & 0xFFFFFFFF != seq_b:
+                sys.exit("merge: frame M does not follow frame N in TCP sequence space")
+        p.records[a][2] = rebuild(pa[0], pa[1], pa[2], pa[3], pa[4] + pb[4])
+        p.records[a][1] = len(p.records[a][2])
+        del p.records[b]
     else:
         sys.exit(f"unknown command {cmd}\n{__doc__}")
     p.write(out)
