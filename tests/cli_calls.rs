@@ -162,3 +162,32 @@ fn bad_filter_values_are_usage_errors() {
     assert_eq!(code, 2);
     assert!(err.contains("RFC 3339"), "{err}");
 }
+
+#[test]
+fn prack_problems_and_transfer_outcomes_on_sipp_captures() {
+    let Some(prack) = cli_support::capture("prack-anomalies.pcap") else {
+        eprintln!("skipping: captures/prack-anomalies.pcap is missing");
+        return;
+    };
+    let (code, out, _) = run(&["calls", &prack]);
+    assert_eq!(code, 0);
+    insta::assert_snapshot!("calls_prack_anomalies", out);
+    let flags: Vec<String> = table_rows(&out)
+        .iter()
+        .map(|r| r.last().unwrap().clone())
+        .collect();
+    assert!(flags.iter().all(|f| f.starts_with("prack:")), "{out}");
+    let xfer = cli_support::capture("refer-rejected-and-norefersub.pcap").unwrap();
+    let (_, out, _) = run(&["calls", &xfer]);
+    for want in ["xfer:rejected", "xfer:no-subscription", "xfer-target"] {
+        assert!(out.contains(want), "{want}\n{out}");
+    }
+    let failed = cli_support::capture("refer-failed-486-then-503.pcap").unwrap();
+    let (_, out, _) = run(&["calls", &failed, "--state", "busy,failed"]);
+    let rows = table_rows(&out);
+    assert_eq!(rows.len(), 2, "{out}");
+    assert!(
+        rows.iter().all(|r| r.iter().any(|c| c == "xfer-target")),
+        "{out}"
+    );
+}

@@ -4,7 +4,7 @@
 
 mod cli_support;
 
-use cli_support::{corpus, run, sipscope};
+use cli_support::{corpus, run};
 use sipscope::capture::LinkType;
 use sipscope::capture::writer::PcapWriter;
 use sipscope::meta::Timestamp;
@@ -150,5 +150,4 @@ fn sniff_without_permission() {
         err.starts_with("sipscope: no permission to capture on lo"),
         "{err}"
     );
-    let _ = sipscope; // keep the helper import used in every cfg
 }

@@ -109,3 +109,31 @@ fn selection_errors() {
     assert_eq!(code, 2);
     assert!(err.contains("cannot be used with"), "{err}");
 }
+
+#[test]
+fn attended_transfer_draws_the_three_calls() {
+    let Some(cap) = cli_support::capture("rfc5589-attended-transfer.pcap") else {
+        eprintln!("skipping: captures/rfc5589-attended-transfer.pcap is missing");
+        return;
+    };
+    let (code, out, _) = run(&["flow", &cap, "--index", "1", "--related", "--width", "160"]);
+    assert_eq!(code, 0);
+    insta::assert_snapshot!("flow_attended_transfer_related", out);
+    assert!(
+        out.contains("[A] rfc5589-attended-transfer@sipscope.test"),
+        "{out}"
+    );
+    assert!(
+        out.contains("[B] consult-rfc5589-attended-transfer@sipscope.test"),
+        "{out}"
+    );
+    assert!(
+        out.contains("[C] xfer-rfc5589-attended-transfer@sipscope.test"),
+        "{out}"
+    );
+    assert!(
+        out.contains("transfer (attended) to sip:carol@10.10.0.3:5060"),
+        "{out}"
+    );
+    assert!(out.contains("(matched by replaces)"), "{out}");
+}

@@ -99,7 +99,8 @@ pub fn run(args: FlowArgs, g: Global) -> CmdResult {
 }
 
 /// The selected calls grouped with every call linked to them by transfers, transitively
-/// (REFER -> the call it triggered, and back), each group in start order.
+/// (REFER -> the call it triggered and, for an attended transfer, the call it replaces; and
+/// back), each group in start order.
 fn related_groups(calls: &[Call], selected: &[usize]) -> Vec<Vec<usize>> {
     let index_of = |id: &str| calls.iter().position(|c| &*c.call_id == id);
     let links = |i: usize| -> Vec<usize> {
@@ -109,6 +110,12 @@ fn related_groups(calls: &[Call], selected: &[usize]) -> Vec<Vec<usize>> {
             .iter()
             .filter_map(|t| t.target_call_id.as_deref().and_then(index_of))
             .collect();
+        // an attended transfer's REFER names the consultation call it replaces
+        v.extend(
+            c.transfers
+                .iter()
+                .filter_map(|t| t.replaces.as_ref().and_then(|r| index_of(&r.call_id))),
+        );
         if let Some(l) = &c.transferred_from {
             v.extend(index_of(&l.call_id));
         }

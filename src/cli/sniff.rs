@@ -136,10 +136,10 @@ mod live {
         let mut last_status = Instant::now();
         let mut packets = 0u64;
         let emit = |call: Call,
-                        sink: &mut Sink,
-                        stats: &mut Stats,
-                        emitted: &mut u64,
-                        err: &mut Option<io::Error>| {
+                    sink: &mut Sink,
+                    stats: &mut Stats,
+                    emitted: &mut u64,
+                    err: &mut Option<io::Error>| {
             if !filter.matches(&call) {
                 return;
             }

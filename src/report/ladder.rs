@@ -37,7 +37,7 @@ const MIN_GAP: usize = 12;
 /// Room kept for the notes on the right when squeezing lanes: at least this much...
 const MIN_NOTES: usize = 18;
 /// ... and at most this much (lanes are squeezed no further for longer notes).
-const MAX_NOTES: usize = 40;
+const MAX_NOTES: usize = 30;
 
 /// Renders the diagram of `calls` (one call, or a call and those linked to it by transfers)
 /// with a heading per call and a summary after the arrows.
@@ -54,7 +54,7 @@ pub fn render(calls: &[&Call], opts: LadderOptions, style: &Style) -> String {
     // lanes: every address, in order of first appearance
     let mut hosts: Vec<SocketAddr> = Vec::new();
     for r in &rows {
-        for a in [r.msg.src, r.msg.dst] {
+        for a in [*r.msg.src, *r.msg.dst] {
             if !hosts.contains(&a) {
                 hosts.push(a);
             }
@@ -95,7 +95,14 @@ pub fn render(calls: &[&Call], opts: LadderOptions, style: &Style) -> String {
 
     // lane geometry
     let host_w = host_names.iter().map(|h| width_of(h)).max().unwrap_or(0);
-    let label_w = labels.iter().map(|l| width_of(l)).max().unwrap_or(0);
+    // lanes as wide as 9 labels in 10 need: one long reason phrase should not push the
+    // notes off the screen (it is cut, or it spans several lanes anyway)
+    let mut label_ws: Vec<usize> = labels.iter().map(|l| width_of(l)).collect();
+    label_ws.sort_unstable();
+    let label_w = label_ws
+        .get((label_ws.len() * 9 / 10).min(label_ws.len().saturating_sub(1)))
+        .copied()
+        .unwrap_or(0);
     let mut gap = (label_w + 6).max(host_w + 2).max(MIN_GAP);
     let mut x0 = gutter + host_w.div_ceil(2);
     let n = hosts.len().max(1);

@@ -62,7 +62,18 @@ pub fn render(calls: &[Numbered<'_>], style: &Style) -> String {
         .collect::<std::collections::BTreeSet<_>>()
         .len()
         <= 1;
-    let rows: Vec<Vec<String>> = calls.iter().map(|&(i, c)| cells(i, c, same_day)).collect();
+    let mut rows: Vec<Vec<String>> = calls.iter().map(|&(i, c)| cells(i, c, same_day)).collect();
+    // too wide? the `@host` every Call-ID shares goes first, from every row alike
+    let natural = widths_natural(&rows);
+    let full = natural.iter().sum::<usize>() + GAP * (natural.len() - 1);
+    let common = common_host(rows.iter().map(|r| r[CALL_ID].as_str()));
+    if full > style.width && !common.is_empty() {
+        for r in &mut rows {
+            if let Some(head) = r[CALL_ID].strip_suffix(common.as_str()) {
+                r[CALL_ID] = format!("{head}@…");
+            }
+        }
+    }
     let (widths, shown) = fit_columns(&rows, style.width);
 
     let mut table = Table::new();
@@ -150,6 +161,26 @@ fn colour(c: Cell, k: usize, text: &str) -> Cell {
         Tone::Good => c.fg(Color::Green),
         Tone::Warn => c.fg(Color::Magenta),
         Tone::Bad => c.fg(Color::Red),
+    }
+}
+
+/// The `@host` every Call-ID ends with, if they all share one (and there are several).
+fn common_host<'a>(mut ids: impl Iterator<Item = &'a str>) -> String {
+    let host = |id: &'a str| id.rfind('@').map(|i| &id[i..]);
+    let Some(first) = ids.next().and_then(host) else {
+        return String::new();
+    };
+    let mut n = 1;
+    for id in ids {
+        if host(id) != Some(first) {
+            return String::new();
+        }
+        n += 1;
+    }
+    if n > 1 {
+        first.to_string()
+    } else {
+        String::new()
     }
 }
 
@@ -242,7 +273,7 @@ fn fit_columns(rows: &[Vec<String>], width: usize) -> (Vec<usize>, Vec<usize>) {
     }
     // a later drop may have freed more than needed: give it back to the cut columns
     let natural = widths_natural(rows);
-    for k in [CALL_ID, FLAGS, FROM, TO] {
+    for k in [FLAGS, CALL_ID, FROM, TO] {
         let now = total(&widths, &shown);
         if now < width && shown.contains(&k) && widths[k] < natural[k] {
             widths[k] = natural[k].min(widths[k] + (width - now));
@@ -376,7 +407,9 @@ pub fn flags(c: &Call) -> Vec<String> {
             "answered-without-ack" => "no-ack".into(),
             "unanswered-requests" => "unanswered".into(),
             "auth-challenged" => "auth".into(),
-            "cancel-sent" if c.state == "cancelled" => continue,
+            "cancel-sent" if c.state == "cancelled" || c.flags.contains(&"cancel-lost-race") => {
+                continue;
+            }
             "cancel-sent" => "cancel".into(),
             "cancel-lost-race" => "cancel-race".into(),
             "no-final-response" => "no-final".into(),
@@ -480,7 +513,10 @@ mod tests {
             assert!(row1.contains(want), "{want} missing in {row1}");
         }
         let row2 = lines[3];
-        assert!(row2.contains("xfer:success prack:never-pracked+1 late"), "{row2}");
+        assert!(
+            row2.contains("xfer:success prack:never-pracked+1 late"),
+            "{row2}"
+        );
         assert!(row2.contains("xfer:success"), "{row2}");
         assert!(row2.contains("late"), "{row2}");
     }

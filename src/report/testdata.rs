@@ -3,7 +3,7 @@
 
 use std::net::SocketAddr;
 
-use crate::flow::intern::Atom;
+use crate::flow::intern::{Atom, Endpoint};
 use crate::flow::model::*;
 use crate::meta::{Timestamp, Transport};
 
@@ -32,8 +32,8 @@ pub fn msg(
     MessageRecord {
         frame,
         time: ts(t),
-        src: addr(src),
-        dst: addr(dst),
+        src: Endpoint::new(addr(src)),
+        dst: Endpoint::new(addr(dst)),
         transport: Transport::Udp,
         method: if status.is_none() {
             Some(Atom::new(what))
