@@ -1080,6 +1080,10 @@ impl CallBuilder {
                 let (deciding, first) = self.deciding_invite();
                 let deciding_final = deciding.and_then(|d| d.final_time);
                 let forked = deciding.is_some_and(|d| d.to_tags.len() >= 2);
+                // the callee is the fork that answered
+                let answered_tag = deciding
+                    .and_then(|d| d.first_2xx.as_ref())
+                    .and_then(|a| a.to_tag.clone());
                 let deciding_cancelled = deciding.map(|d| d.rec.cancelled_by.is_some());
                 if let Some(d) = deciding {
                     let facts = self.invite_facts(d);
@@ -1130,6 +1134,9 @@ impl CallBuilder {
                     reason = self.bye_reason.clone().or(self.cancel_reason.clone());
                 }
                 hangup = self.first_bye.map(|b| b.side);
+                if answered_tag.is_some() {
+                    self.participants.callee.tag = answered_tag;
+                }
                 // RFC 3261 §13.2.2.4: early dialogs that never got their own 2xx end with
                 // the INVITE transaction.
                 if deciding_final.is_some() {

@@ -172,7 +172,8 @@ pub struct Party {
     pub uri: Option<Box<str>>,
     /// The display name, unquoted.
     pub display: Option<Box<str>>,
-    /// The tag this party used (caller: From tag; callee: To tag of the first tagged response).
+    /// The tag this party used (caller: From tag; callee: To tag of the 2xx that answered,
+    /// else of the first tagged response).
     pub tag: Option<Box<str>>,
     /// User-Agent of this party's requests, or Server of its responses.
     pub user_agent: Option<Atom>,
