@@ -20,6 +20,7 @@ mod input;
 mod metrics;
 mod parse;
 mod pattern;
+mod pipeline;
 mod sniff;
 mod stats;
 mod term;

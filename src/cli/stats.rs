@@ -7,7 +7,9 @@ use std::process::ExitCode;
 use sipscope::report::stats::Stats;
 
 use super::filter::Filter;
-use super::{CmdResult, Global, NOTHING_MATCHED, StatsArgs, input, metrics, out_err, term};
+use super::{
+    CmdResult, Global, NOTHING_MATCHED, StatsArgs, input, metrics, out_err, pipeline, term,
+};
 
 /// `--help` examples.
 pub const AFTER_HELP: &str = "\
@@ -23,27 +25,32 @@ The packet counters say what was read and what was skipped, and why. With filter
 calls, messages and metrics cover the matching calls only; the engine and packet
 counters always cover the whole input.";
 
-/// Runs the subcommand.
+/// Runs the subcommand. Streaming: each call is counted when the engine lets it go and
+/// then dropped, so memory does not grow with the capture.
 pub fn run(args: StatsArgs, g: Global) -> CmdResult {
-    let res = input::analyze(&args.input.captures, g, false)?;
+    let inputs = input::open_inputs(&args.input.captures)?;
     let filter = Filter::new(&args.filters);
-    let analysis = &res.analysis;
-    let calls: Vec<_> = analysis
-        .calls
-        .iter()
-        .filter(|c| filter.matches(c))
-        .collect();
-    let metrics = if filter.is_empty() {
-        analysis.metrics.clone()
-    } else {
-        metrics::over(calls.iter().copied())
+    let mut stats = Stats::new([], Default::default(), Default::default(), Vec::new());
+    let mut acc = metrics::Acc::default();
+    let mut add = |call: &sipscope::flow::Call| {
+        if filter.matches(call) {
+            if !filter.is_empty() {
+                acc.add(call);
+            }
+            stats.add(call);
+        }
     };
-    let stats = Stats::new(
-        calls.iter().copied(),
-        metrics,
-        analysis.counters.clone(),
-        res.packets.stats.rows(),
-    );
+    let res = pipeline::stream(inputs, g, Default::default(), |call| add(&call))?;
+    for call in &res.rest.calls {
+        add(call);
+    }
+    stats.metrics = if filter.is_empty() {
+        res.rest.metrics.clone()
+    } else {
+        acc.metrics()
+    };
+    stats.engine = res.rest.counters.clone();
+    stats.packets = res.packets.stats.rows();
     let text = if args.json {
         let mut s = serde_json::to_string_pretty(&stats).unwrap_or_default();
         s.push('\n');
@@ -55,7 +62,7 @@ pub fn run(args: StatsArgs, g: Global) -> CmdResult {
         .lock()
         .write_all(text.as_bytes())
         .map_err(out_err)?;
-    if calls.is_empty() && !filter.is_empty() {
+    if stats.calls == 0 && !filter.is_empty() {
         return Ok(ExitCode::from(NOTHING_MATCHED));
     }
     Ok(ExitCode::SUCCESS)

@@ -60,9 +60,13 @@ pub struct Stats {
     pub methods: BTreeMap<String, Count>,
     /// Responses per status code.
     pub statuses: BTreeMap<u16, Count>,
-    /// Reason phrase first seen with each status code.
+    /// Reason phrase first seen with each status code (lowest frame number, whatever the
+    /// order calls are added in).
     #[serde(skip)]
     pub phrases: BTreeMap<u16, String>,
+    /// Frame of each phrase in `phrases`.
+    #[serde(skip)]
+    phrase_frames: BTreeMap<u16, u64>,
     /// Retransmitted messages.
     pub retransmissions: u64,
     /// Flags per word (how many calls carry each).
@@ -95,6 +99,7 @@ impl Stats {
             methods: BTreeMap::new(),
             statuses: BTreeMap::new(),
             phrases: BTreeMap::new(),
+            phrase_frames: BTreeMap::new(),
             retransmissions: 0,
             flags: BTreeMap::new(),
             metrics,
@@ -124,10 +129,21 @@ impl Stats {
         }
         for m in &c.messages {
             let count = match (m.method.as_deref(), m.status) {
+                // no allocation for a method already counted (the usual case)
+                (Some(method), _) if !method.contains(char::is_control) => {
+                    if !self.methods.contains_key(method) {
+                        self.methods.insert(method.to_string(), Count::default());
+                    }
+                    self.methods.get_mut(method).expect("inserted above")
+                }
                 (Some(method), _) => self.methods.entry(sanitize(method)).or_default(),
                 (None, Some(status)) => {
                     if let Some(r) = m.reason.as_deref() {
-                        self.phrases.entry(status).or_insert_with(|| sanitize(r));
+                        let first = self.phrase_frames.get(&status);
+                        if first.is_none_or(|&f| m.frame < f) {
+                            self.phrase_frames.insert(status, m.frame);
+                            self.phrases.insert(status, sanitize(r));
+                        }
                     }
                     self.statuses.entry(status).or_default()
                 }
