@@ -259,12 +259,10 @@ pub fn link_name(l: LinkType) -> String {
 }
 
 /// The analysis of the inputs: every call (batch mode, ordered by first frame, which is
-/// start-time order since merged inputs are in time order) and what the packet layer said.
+/// start-time order since merged inputs are in time order).
 pub struct Analysed {
     /// The engine's result.
     pub analysis: sipscope::flow::Analysis,
-    /// Packet-layer counters and warnings.
-    pub packets: PacketReport,
 }
 
 /// Runs the inputs through the packet layer, the parser and the engine (batch mode, so
@@ -286,7 +284,6 @@ pub fn analyze(paths: &[PathBuf], g: Global, keep_raw: bool) -> Result<Analysed,
     }
     Ok(Analysed {
         analysis: engine.finish(),
-        packets,
     })
 }
 

@@ -96,12 +96,3 @@ impl Acc {
         m
     }
 }
-
-/// The metrics over `calls`.
-pub fn over<'a>(calls: impl Iterator<Item = &'a Call>) -> Metrics {
-    let mut acc = Acc::default();
-    for c in calls {
-        acc.add(c);
-    }
-    acc.metrics()
-}

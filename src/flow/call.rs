@@ -25,7 +25,7 @@ use super::small_map::SmallMap;
 use super::state::{self, InviteFacts, LateFacts};
 use super::subscription::SubscriptionTracker;
 use super::timing;
-use super::transaction::{Feature, Located, TxnState, TxnTable, fingerprint, tag_hash};
+use super::transaction::{Feature, Head, Located, TxnState, TxnTable, fingerprint, tag_hash};
 use super::transfer::{LinkKeys, ReferInfo, TransferTracker};
 use crate::meta::{MessageMeta, Timestamp};
 use crate::sip::{Contact, Message, Method};
@@ -314,15 +314,23 @@ impl CallBuilder {
             self.kinds |= kind_bits(m, msg);
         }
 
+        let head = Head {
+            via: msg.top_via(),
+            cseq,
+            method,
+            status,
+            from_tag,
+            to_tag,
+        };
         let leg = self
             .legs
             .index(meta, || method.map(|_| msg.vias().count() as u32));
-        let loc = self.txns.locate(msg, meta, leg, ctx.interner);
+        let loc = self.txns.locate(msg, &head, meta, leg, ctx.interner);
         let mut retrans = false;
         if let Some(l) = loc {
             retrans = self
                 .txns
-                .check_retransmission(l.idx, fingerprint(meta, msg, to_tag));
+                .check_retransmission(l.idx, fingerprint(meta, msg, &head));
             if method.is_some() {
                 self.txns.on_request(l.idx, meta);
                 let t = &mut self.txns.txns[l.idx as usize];

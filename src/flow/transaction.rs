@@ -22,7 +22,7 @@ use super::intern::{Atom, Interner};
 use super::model::{Provisional, ReasonInfo, Transaction};
 use super::small_map::SmallMap;
 use crate::meta::{MessageMeta, Timestamp};
-use crate::sip::{Message, Method};
+use crate::sip::{CSeq, Message, Method, Via};
 
 /// Distinct messages remembered per transaction for retransmission detection; beyond it
 /// new messages are simply not recognised as resends (bounded memory on hostile input).
@@ -158,6 +158,24 @@ impl Key<'_> {
     }
 }
 
+/// The parts of a message that every step of the engine reads, parsed once per message
+/// (parsing From, To and the top Via again in each step cost more than the steps).
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Head<'a> {
+    /// Top Via.
+    pub via: Option<Via<'a>>,
+    /// CSeq.
+    pub cseq: Option<CSeq<'a>>,
+    /// Request method (`None` for a response).
+    pub method: Option<Method<'a>>,
+    /// Response status (`None` for a request).
+    pub status: Option<u16>,
+    /// From tag.
+    pub from_tag: Option<&'a str>,
+    /// To tag.
+    pub to_tag: Option<&'a str>,
+}
+
 /// Where a message landed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) struct Located {
@@ -216,17 +234,17 @@ impl TxnTable {
     pub(crate) fn locate(
         &mut self,
         msg: &Message<'_>,
+        head: &Head<'_>,
         meta: &MessageMeta,
         leg: u32,
         interner: &mut Interner,
     ) -> Option<Located> {
-        let via = msg.top_via()?;
-        let cseq = msg.cseq()?;
-        let request_method = msg.method();
+        let via = head.via?;
+        let cseq = head.cseq?;
+        let request_method = head.method;
         let method = request_method.unwrap_or(cseq.method);
         let legacy = !via.is_rfc3261_branch();
-        let from = msg.from();
-        let from_tag = from.as_ref().and_then(|f| f.tag);
+        let from_tag = head.from_tag;
         let key = Key {
             legacy,
             branch: via.branch,
@@ -448,20 +466,20 @@ pub(crate) fn tag_hash(tag: Option<&str>) -> u64 {
 
 /// Fingerprint of "the same message on the same hop": addresses, and the method and CSeq
 /// (requests) or the status, To tag and RSeq (responses).
-pub(crate) fn fingerprint(meta: &MessageMeta, msg: &Message<'_>, to_tag: Option<&str>) -> u64 {
+pub(crate) fn fingerprint(meta: &MessageMeta, msg: &Message<'_>, head: &Head<'_>) -> u64 {
     let mut h = FxHasher::default();
     meta.src.hash(&mut h);
     meta.dst.hash(&mut h);
-    match msg.method() {
+    match head.method {
         Some(m) => {
             h.write_u8(1);
             h.write(m.as_str().as_bytes());
-            msg.cseq().map(|c| c.seq).hash(&mut h);
+            head.cseq.map(|c| c.seq).hash(&mut h);
         }
         None => {
             h.write_u8(2);
-            msg.status().hash(&mut h);
-            if let Some(t) = to_tag {
+            head.status.hash(&mut h);
+            if let Some(t) = head.to_tag {
                 h.write(t.as_bytes());
             }
             h.write_u8(0xff);
