@@ -25,7 +25,8 @@ use super::small_map::SmallMap;
 use super::state::{self, InviteFacts, LateFacts};
 use super::subscription::SubscriptionTracker;
 use super::timing;
-use super::transaction::{Feature, Head, Located, TxnState, TxnTable, fingerprint, tag_hash};
+use super::head::Head;
+use super::transaction::{Feature, Located, TxnState, TxnTable, fingerprint, tag_hash};
 use super::transfer::{LinkKeys, ReferInfo, TransferTracker};
 use crate::meta::{MessageMeta, Timestamp};
 use crate::sip::{Contact, Message, Method};
@@ -277,6 +278,7 @@ impl CallBuilder {
         ctx: &mut Ctx<'_>,
         meta: &MessageMeta,
         msg: &Message<'_>,
+        head: &Head<'_>,
     ) -> Notes {
         let mut notes = Notes::default();
         if meta.time < self.start {
@@ -289,13 +291,10 @@ impl CallBuilder {
         if self.seen == 0 {
             self.first_frame = meta.frame;
         }
-        let from = msg.from();
-        let to = msg.to();
-        let from_tag = from.as_ref().and_then(|f| f.tag);
-        let to_tag = to.as_ref().and_then(|t| t.tag);
-        let cseq = msg.cseq();
-        let method = msg.method();
-        let status = msg.status();
+        let (from, to) = (head.from, head.to);
+        let from_tag = head.from_tag();
+        let to_tag = head.to_tag();
+        let (cseq, method, status) = (head.cseq, head.method, head.status);
 
         if self.seen == 0 {
             self.joined_late = starts_mid_dialog(msg, to_tag);
@@ -314,23 +313,15 @@ impl CallBuilder {
             self.kinds |= kind_bits(m, msg);
         }
 
-        let head = Head {
-            via: msg.top_via(),
-            cseq,
-            method,
-            status,
-            from_tag,
-            to_tag,
-        };
         let leg = self
             .legs
             .index(meta, || method.map(|_| msg.vias().count() as u32));
-        let loc = self.txns.locate(msg, &head, meta, leg, ctx.interner);
+        let loc = self.txns.locate(msg, head, meta, leg, ctx.interner);
         let mut retrans = false;
         if let Some(l) = loc {
             retrans = self
                 .txns
-                .check_retransmission(l.idx, fingerprint(meta, msg, &head));
+                .check_retransmission(l.idx, fingerprint(meta, msg, head));
             if method.is_some() {
                 self.txns.on_request(l.idx, meta);
                 let t = &mut self.txns.txns[l.idx as usize];

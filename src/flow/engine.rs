@@ -10,6 +10,7 @@ use rustc_hash::{FxHashMap, FxHashSet, FxHasher};
 
 use super::body;
 use super::call::{CallBuilder, Ctx};
+use super::head::Head;
 use super::intern::Interner;
 use super::metrics::MetricsAccumulator;
 use super::model::{Call, Closed, Counters, LinkMatch, Metrics, TransferLink};
@@ -173,9 +174,15 @@ impl Engine {
 
     /// Analyses one parsed message.
     pub fn on_message(&mut self, meta: &MessageMeta, msg: &Message<'_>) {
+        self.on_message_head(meta, msg, &Head::of(msg));
+    }
+
+    /// Analyses one parsed message whose [`Head`] was parsed beforehand (`Head::of(msg)`,
+    /// e.g. on another thread): the same as [`Engine::on_message`].
+    pub fn on_message_head(&mut self, meta: &MessageMeta, msg: &Message<'_>, head: &Head<'_>) {
         self.counters.messages += 1;
         self.advance(meta.time);
-        let Some(call_id) = msg.call_id() else {
+        let Some(call_id) = head.call_id else {
             self.counters.without_call_id += 1;
             return;
         };
@@ -200,7 +207,7 @@ impl Engine {
             keep_raw: self.config.keep_raw,
             max_messages: self.config.max_messages_per_call,
         };
-        let notes = call.on_message(&mut ctx, meta, msg);
+        let notes = call.on_message(&mut ctx, meta, msg, head);
         if notes.retransmission {
             self.counters.retransmissions += 1;
         }

@@ -32,6 +32,7 @@ mod body;
 mod call;
 mod dialog;
 mod engine;
+mod head;
 pub mod intern;
 mod leg;
 pub mod metrics;
@@ -51,6 +52,7 @@ mod testkit;
 mod tests;
 
 pub use engine::{Analysis, Config, Engine};
+pub use head::Head;
 pub use metrics::MetricsAccumulator;
 pub use model::{
     Call, Closed, Counters, Dialog, DialogState, Dtmf, Kind, Leg, LegEnd, LinkMatch, MessageRecord,

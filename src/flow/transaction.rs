@@ -22,7 +22,8 @@ use super::intern::{Atom, Interner};
 use super::model::{Provisional, ReasonInfo, Transaction};
 use super::small_map::SmallMap;
 use crate::meta::{MessageMeta, Timestamp};
-use crate::sip::{CSeq, Message, Method, Via};
+use super::head::Head;
+use crate::sip::{Message, Method};
 
 /// Distinct messages remembered per transaction for retransmission detection; beyond it
 /// new messages are simply not recognised as resends (bounded memory on hostile input).
@@ -158,24 +159,6 @@ impl Key<'_> {
     }
 }
 
-/// The parts of a message that every step of the engine reads, parsed once per message
-/// (parsing From, To and the top Via again in each step cost more than the steps).
-#[derive(Clone, Copy, Debug)]
-pub(crate) struct Head<'a> {
-    /// Top Via.
-    pub via: Option<Via<'a>>,
-    /// CSeq.
-    pub cseq: Option<CSeq<'a>>,
-    /// Request method (`None` for a response).
-    pub method: Option<Method<'a>>,
-    /// Response status (`None` for a request).
-    pub status: Option<u16>,
-    /// From tag.
-    pub from_tag: Option<&'a str>,
-    /// To tag.
-    pub to_tag: Option<&'a str>,
-}
-
 /// Where a message landed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) struct Located {
@@ -244,7 +227,7 @@ impl TxnTable {
         let request_method = head.method;
         let method = request_method.unwrap_or(cseq.method);
         let legacy = !via.is_rfc3261_branch();
-        let from_tag = head.from_tag;
+        let from_tag = head.from_tag();
         let key = Key {
             legacy,
             branch: via.branch,
@@ -479,7 +462,7 @@ pub(crate) fn fingerprint(meta: &MessageMeta, msg: &Message<'_>, head: &Head<'_>
         None => {
             h.write_u8(2);
             head.status.hash(&mut h);
-            if let Some(t) = head.to_tag {
+            if let Some(t) = head.to_tag() {
                 h.write(t.as_bytes());
             }
             h.write_u8(0xff);
