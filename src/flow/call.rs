@@ -13,6 +13,7 @@ use rustc_hash::FxHasher;
 
 use super::body;
 use super::dialog::Dialogs;
+use super::head::Head;
 use super::intern::{Atom, Interner};
 use super::leg::Legs;
 use super::model::{
@@ -25,7 +26,6 @@ use super::small_map::SmallMap;
 use super::state::{self, InviteFacts, LateFacts};
 use super::subscription::SubscriptionTracker;
 use super::timing;
-use super::head::Head;
 use super::transaction::{Feature, Located, TxnState, TxnTable, fingerprint, tag_hash};
 use super::transfer::{LinkKeys, ReferInfo, TransferTracker};
 use crate::meta::{MessageMeta, Timestamp};

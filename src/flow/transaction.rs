@@ -18,11 +18,11 @@ use std::hash::{Hash, Hasher};
 use rustc_hash::FxHasher;
 use smallvec::SmallVec;
 
+use super::head::Head;
 use super::intern::{Atom, Interner};
 use super::model::{Provisional, ReasonInfo, Transaction};
 use super::small_map::SmallMap;
 use crate::meta::{MessageMeta, Timestamp};
-use super::head::Head;
 use crate::sip::{Message, Method};
 
 /// Distinct messages remembered per transaction for retransmission detection; beyond it
