@@ -12,12 +12,13 @@ use std::fs::File;
 use std::io::{self, BufWriter, Write};
 use std::process::ExitCode;
 
-use sipscope::flow::{Config, Engine};
+use sipscope::flow::Config;
 use sipscope::report::json::JsonWriter;
-use sipscope::sip;
 
 use super::filter::Filter;
-use super::{CliError, CmdResult, ExportArgs, Global, NOTHING_MATCHED, input, metrics, out_err};
+use super::{
+    CliError, CmdResult, ExportArgs, Global, NOTHING_MATCHED, input, metrics, out_err, pipeline,
+};
 
 /// `--help` examples.
 pub const AFTER_HELP: &str = "\
@@ -57,10 +58,6 @@ pub fn run(args: ExportArgs, g: Global) -> CmdResult {
     };
     let filter = Filter::new(&args.filters);
     let mut acc = metrics::Acc::default();
-    let mut engine = Engine::new(Config {
-        streaming: true,
-        ..Config::default()
-    });
     let mut failed: Option<io::Error> = None;
     let mut write = |call: &sipscope::flow::Call| {
         if failed.is_none() && filter.matches(call) {
@@ -68,19 +65,8 @@ pub fn run(args: ExportArgs, g: Global) -> CmdResult {
             failed = writer.call(call).err();
         }
     };
-    let packets = inputs.read(g, |m| {
-        match sip::parse(m.bytes) {
-            Ok(msg) => engine.on_message(&m.meta, &msg),
-            Err(e) => engine.on_invalid(&m.meta, e.kind.as_str()),
-        }
-        engine.drain_finished(m.meta.time, &mut |call| write(&call));
-    })?;
-    if !g.quiet {
-        for w in &packets.warnings {
-            eprintln!("sipscope: warning: {w}");
-        }
-    }
-    let rest = engine.finish();
+    let res = pipeline::stream(inputs, g, Config::default(), |call| write(&call))?;
+    let (rest, packets) = (res.rest, res.packets);
     for call in &rest.calls {
         write(call);
     }

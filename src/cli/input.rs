@@ -127,18 +127,6 @@ pub fn open_inputs(paths: &[PathBuf]) -> Result<Inputs, CliError> {
     })
 }
 
-/// Runs the inputs through the packet layer, handing every SIP message to `on_message`.
-pub fn read_messages<F>(
-    paths: &[PathBuf],
-    g: Global,
-    on_message: F,
-) -> Result<PacketReport, CliError>
-where
-    F: FnMut(RawMessage<'_>),
-{
-    open_inputs(paths)?.read(g, on_message)
-}
-
 impl Inputs {
     /// Reads every frame through the packet layer, handing every SIP message to
     /// `on_message`.
@@ -269,22 +257,12 @@ pub struct Analysed {
 /// transfers are linked whatever the order their calls end in). `keep_raw` keeps each
 /// message's text (`flow -v`, `flow --raw`). Warnings are printed unless `--quiet`.
 pub fn analyze(paths: &[PathBuf], g: Global, keep_raw: bool) -> Result<Analysed, CliError> {
-    let mut engine = sipscope::flow::Engine::new(sipscope::flow::Config {
+    let config = sipscope::flow::Config {
         keep_raw,
         ..sipscope::flow::Config::default()
-    });
-    let packets = read_messages(paths, g, |m| match sipscope::sip::parse(m.bytes) {
-        Ok(msg) => engine.on_message(&m.meta, &msg),
-        Err(e) => engine.on_invalid(&m.meta, e.kind.as_str()),
-    })?;
-    if !g.quiet {
-        for w in &packets.warnings {
-            eprintln!("sipscope: warning: {w}");
-        }
-    }
-    Ok(Analysed {
-        analysis: engine.finish(),
-    })
+    };
+    let res = super::pipeline::run(open_inputs(paths)?, g, config, |_| {})?;
+    Ok(Analysed { analysis: res.rest })
 }
 
 #[cfg(test)]

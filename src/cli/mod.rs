@@ -99,6 +99,16 @@ pub struct Cli {
     /// No progress bar and no warnings on stderr (errors are still printed).
     #[arg(short, long, global = true)]
     pub quiet: bool,
+    /// Threads: reading and parsing run beside the call-flow engine (0: one per CPU). The
+    /// output is the same whatever N.
+    #[arg(
+        short = 'j',
+        long = "jobs",
+        global = true,
+        value_name = "N",
+        default_value_t = 1
+    )]
+    pub jobs: usize,
     #[command(subcommand)]
     command: Command,
 }
@@ -384,6 +394,8 @@ pub struct Global {
     pub width: Option<u16>,
     /// `--quiet`.
     pub quiet: bool,
+    /// `--jobs`.
+    pub jobs: usize,
 }
 
 /// The clap command (for completions and man pages).
@@ -415,6 +427,7 @@ where
         color: cli.color,
         width: cli.width,
         quiet: cli.quiet,
+        jobs: cli.jobs,
     };
     let result = match cli.command {
         Command::Calls(a) => calls::run(a, global),

@@ -1,43 +1,79 @@
-//! The streaming analysis shared by `stats` and `export`: capture -> ingest -> `sip::parse`
-//! -> `flow::Engine` (streaming), each call handed to the caller as soon as the engine
-//! lets it go (finished and quiet for the linger time, or idle), then dropped. Memory stays
-//! at the calls open at one time, whatever the size of the capture.
+//! The analysis every capture command runs: capture -> ingest -> `sip::parse` ->
+//! `flow::Engine`, in streaming mode (`stats`, `export`: each call handed to the caller as
+//! soon as the engine lets it go, then dropped, so memory stays at the calls open at one
+//! time) or in batch mode (`calls`, `flow`: every call kept until the end).
+//!
+//! # `-j N`: the same output on several threads
+//! With N >= 2 the work is split in three stages linked by bounded queues:
+//!
+//! ```text
+//!   reader thread            N-1 parser threads           this thread
+//!   capture, decode,  --->   sip::parse + Head::of  --->  engine (+ the caller's
+//!   reassembly, framing      (batches round-robin)        statistics or JSON writer)
+//!   (copies each message
+//!    into a batch)
+//! ```
+//!
+//! The packet layer stays on one thread (its reassembly state is per flow, and its counters
+//! and warnings are the same as in a single-threaded run); parsing, which depends on the
+//! message alone, is spread over the parser threads; the engine, whose state spans calls
+//! (transfer links, capture-wide metrics, the order calls are handed out in), stays on
+//! one thread and receives every message in exactly the order a single-threaded run gives
+//! it: batch k goes to parser k mod (N-1) and is taken back from that parser in turn, each
+//! parser keeping its batches in order. So the output is byte for byte the same whatever N
+//! (`tests/cli_jobs.rs` checks it on many captures). The work moved off the engine's
+//! thread (reading, decoding, reassembly, framing, parsing, From/To/Via/CSeq) is about half
+//! of a single-threaded run.
 
-use sipscope::flow::{Analysis, Call, Config, Engine};
-use sipscope::sip;
+use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
+
+use sipscope::flow::{Analysis, Call, Config, Engine, Head};
+use sipscope::meta::{MessageMeta, RawMessage};
+use sipscope::sip::{self, Message};
 
 use super::input::{Inputs, PacketReport};
 use super::{CliError, Global};
 
 /// What is left when the input ends.
 pub struct Streamed {
-    /// The calls still open at the end (ordered by first frame), the capture-wide metrics
-    /// and the engine's counters.
+    /// The calls still open at the end (batch mode: every call), ordered by first frame,
+    /// the capture-wide metrics and the engine's counters.
     pub rest: Analysis,
     /// Packet-layer counters and warnings.
     pub packets: PacketReport,
 }
 
-/// Runs the inputs through the packet layer, the parser and the engine in streaming mode,
-/// handing every call to `on_call` as it is let go; the calls still open at the end are
-/// in [`Streamed::rest`]. Capture warnings are printed unless `--quiet`.
-pub fn stream(
+/// Messages per batch handed from the reader to a parser.
+const BATCH_MESSAGES: usize = 256;
+/// Bytes per batch (a batch is sent when either limit is reached).
+const BATCH_BYTES: usize = 256 << 10;
+/// Batches queued per parser, in each direction.
+const QUEUE: usize = 4;
+
+/// Threads to use for `-j N` (0: one per CPU).
+pub fn threads(jobs: usize) -> usize {
+    if jobs == 0 {
+        std::thread::available_parallelism().map_or(1, |n| n.get())
+    } else {
+        jobs
+    }
+}
+
+/// Runs the inputs through the packet layer, the parser and the engine configured by
+/// `config`, on `threads(g.jobs)` threads. In streaming mode every call is handed to
+/// `on_call` as it is let go; the calls still open at the end are in
+/// [`Streamed::rest`]. Capture warnings are printed unless `--quiet`.
+pub fn run(
     inputs: Inputs,
     g: Global,
     config: Config,
-    mut on_call: impl FnMut(Call),
+    on_call: impl FnMut(Call),
 ) -> Result<Streamed, CliError> {
-    let mut engine = Engine::new(Config {
-        streaming: true,
-        ..config
-    });
-    let packets = inputs.read(g, |m| {
-        match sip::parse(m.bytes) {
-            Ok(msg) => engine.on_message(&m.meta, &msg),
-            Err(e) => engine.on_invalid(&m.meta, e.kind.as_str()),
-        }
-        engine.drain_finished(m.meta.time, &mut on_call);
-    })?;
+    let mut engine = Engine::new(config);
+    let packets = match threads(g.jobs) {
+        0 | 1 => single(inputs, g, &mut engine, on_call)?,
+        n => parallel(inputs, g, &mut engine, n - 1, on_call)?,
+    };
     if !g.quiet {
         for w in &packets.warnings {
             eprintln!("sipscope: warning: {w}");
@@ -46,5 +82,153 @@ pub fn stream(
     Ok(Streamed {
         rest: engine.finish(),
         packets,
+    })
+}
+
+/// Streaming mode of [`run`].
+pub fn stream(
+    inputs: Inputs,
+    g: Global,
+    config: Config,
+    on_call: impl FnMut(Call),
+) -> Result<Streamed, CliError> {
+    run(
+        inputs,
+        g,
+        Config {
+            streaming: true,
+            ..config
+        },
+        on_call,
+    )
+}
+
+fn single(
+    inputs: Inputs,
+    g: Global,
+    engine: &mut Engine,
+    mut on_call: impl FnMut(Call),
+) -> Result<PacketReport, CliError> {
+    inputs.read(g, |m| {
+        match sip::parse(m.bytes) {
+            Ok(msg) => engine.on_message(&m.meta, &msg),
+            Err(e) => engine.on_invalid(&m.meta, e.kind.as_str()),
+        }
+        engine.drain_finished(m.meta.time, &mut on_call);
+    })
+}
+
+/// Messages copied out of the packet layer: their bytes end to end, and where each is.
+#[derive(Default)]
+struct Batch {
+    buf: Vec<u8>,
+    items: Vec<(MessageMeta, u32, u32)>,
+}
+
+impl Batch {
+    fn push(&mut self, m: &RawMessage<'_>) {
+        let start = self.buf.len() as u32;
+        self.buf.extend_from_slice(m.bytes);
+        self.items.push((m.meta, start, self.buf.len() as u32));
+    }
+
+    fn full(&self) -> bool {
+        self.items.len() >= BATCH_MESSAGES || self.buf.len() >= BATCH_BYTES
+    }
+}
+
+/// One message of a batch after parsing: the message and its head, or the parser's reason
+/// for rejecting it.
+type Parsed<'a> = Result<(Message<'a>, Head<'a>), &'static str>;
+
+type ParsedItems<'a> = Vec<Parsed<'a>>;
+
+self_cell::self_cell!(
+    /// A batch with its messages parsed (borrowing from the batch's bytes).
+    struct ParsedBatch {
+        owner: Batch,
+        #[covariant]
+        dependent: ParsedItems,
+    }
+);
+
+fn parse_batch(batch: Batch) -> ParsedBatch {
+    ParsedBatch::new(batch, |b| {
+        b.items
+            .iter()
+            .map(
+                |&(_, start, end)| match sip::parse(&b.buf[start as usize..end as usize]) {
+                    Ok(msg) => {
+                        let head = Head::of(&msg);
+                        Ok((msg, head))
+                    }
+                    Err(e) => Err(e.kind.as_str()),
+                },
+            )
+            .collect()
+    })
+}
+
+fn parallel(
+    inputs: Inputs,
+    g: Global,
+    engine: &mut Engine,
+    parsers: usize,
+    mut on_call: impl FnMut(Call),
+) -> Result<PacketReport, CliError> {
+    std::thread::scope(|s| {
+        let mut to_parsers: Vec<SyncSender<Batch>> = Vec::with_capacity(parsers);
+        let mut from_parsers: Vec<Receiver<ParsedBatch>> = Vec::with_capacity(parsers);
+        for _ in 0..parsers {
+            let (tx, rx) = sync_channel::<Batch>(QUEUE);
+            let (ptx, prx) = sync_channel::<ParsedBatch>(QUEUE);
+            s.spawn(move || {
+                for batch in rx {
+                    if ptx.send(parse_batch(batch)).is_err() {
+                        break;
+                    }
+                }
+            });
+            to_parsers.push(tx);
+            from_parsers.push(prx);
+        }
+        let reader = s.spawn(move || {
+            let mut batch = Batch::default();
+            let mut next = 0usize;
+            // a send fails only when the engine's side is gone (it panicked): stop quietly,
+            // the panic is reported when the threads are joined
+            let mut send = |b: Batch| {
+                let _ = to_parsers[next % to_parsers.len()].send(b);
+                next += 1;
+            };
+            let report = inputs.read(g, |m| {
+                batch.push(&m);
+                if batch.full() {
+                    send(std::mem::take(&mut batch));
+                }
+            });
+            if !batch.items.is_empty() {
+                send(batch);
+            }
+            report
+        });
+        // the engine, on this thread: batch k comes from parser k mod parsers
+        let mut k = 0usize;
+        while let Ok(parsed) = from_parsers[k % parsers].recv() {
+            k += 1;
+            parsed.with_dependent(|batch, items| {
+                for (&(meta, _, _), item) in batch.items.iter().zip(items) {
+                    match item {
+                        Ok((msg, head)) => engine.on_message_head(&meta, msg, head),
+                        Err(reason) => engine.on_invalid(&meta, reason),
+                    }
+                    engine.drain_finished(meta.time, &mut on_call);
+                }
+            });
+        }
+        match reader.join() {
+            Ok(report) => report,
+            Err(panic) => std::panic::resume_unwind(panic),
+        }
     })
 }
