@@ -33,6 +33,10 @@ pub struct JsonWriter<W: Write> {
     out: W,
     ndjson: bool,
     calls: u64,
+    /// Each call is serialised here first and written with one `write_all`: serde writes
+    /// a call in hundreds of small pieces, and passing each through `out` cost more than
+    /// the serialisation itself.
+    scratch: Vec<u8>,
 }
 
 impl<W: Write> JsonWriter<W> {
@@ -45,6 +49,7 @@ impl<W: Write> JsonWriter<W> {
             out,
             ndjson: false,
             calls: 0,
+            scratch: Vec::new(),
         })
     }
 
@@ -54,13 +59,25 @@ impl<W: Write> JsonWriter<W> {
             out,
             ndjson: true,
             calls: 0,
+            scratch: Vec::new(),
         }
     }
 
     /// Writes one call.
     pub fn call(&mut self, call: &Call) -> io::Result<()> {
+        let mut buf = std::mem::take(&mut self.scratch);
+        buf.clear();
+        serde_json::to_writer(&mut buf, call)?;
+        let r = self.call_json(&buf);
+        self.scratch = buf;
+        r
+    }
+
+    /// Writes one call already serialised by `serde_json::to_writer(call)` (e.g. on
+    /// another thread): the same output as [`JsonWriter::call`].
+    pub fn call_json(&mut self, json: &[u8]) -> io::Result<()> {
         if self.ndjson {
-            serde_json::to_writer(&mut self.out, call)?;
+            self.out.write_all(json)?;
             self.out.write_all(b"\n")?;
         } else {
             if self.calls > 0 {
@@ -68,7 +85,7 @@ impl<W: Write> JsonWriter<W> {
             } else {
                 self.out.write_all(b"\n")?;
             }
-            serde_json::to_writer(&mut self.out, call)?;
+            self.out.write_all(json)?;
         }
         self.calls += 1;
         Ok(())
