@@ -39,12 +39,12 @@ pub fn run(args: ExportArgs, g: Global) -> CmdResult {
     let inputs = input::open_inputs(&args.input.captures)?;
     let to_file = args.output.as_ref().filter(|p| p.as_os_str() != "-");
     // open the output first: a bad -o path is an error before minutes of reading
-    let sink: Box<dyn Write> = match to_file {
+    let sink: Box<dyn Write + Send> = match to_file {
         Some(path) => Box::new(
             File::create(path)
                 .map_err(|e| CliError::input(format!("cannot create {}: {e}", path.display())))?,
         ),
-        None => Box::new(io::stdout().lock()),
+        None => Box::new(io::stdout()),
     };
     let write_err = |e: io::Error| match to_file {
         Some(path) => CliError::input(format!("cannot write {}: {e}", path.display())),
@@ -65,9 +65,11 @@ pub fn run(args: ExportArgs, g: Global) -> CmdResult {
             failed = writer.call(call).err();
         }
     };
-    let res = pipeline::stream(inputs, g, Config::default(), |call| write(&call))?;
-    let (rest, packets) = (res.rest, res.packets);
-    for call in &rest.calls {
+    // with -j, calls are serialised on a thread of their own
+    let (res, mut write) =
+        pipeline::stream_to(inputs, g, Config::default(), move |call| write(&call))?;
+    let (mut rest, packets) = (res.rest, res.packets);
+    for call in std::mem::take(&mut rest.calls) {
         write(call);
     }
     if let Some(e) = failed {

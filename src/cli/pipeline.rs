@@ -23,7 +23,8 @@
 //! parser keeping its batches in order. So the output is byte for byte the same whatever N
 //! (`tests/cli_jobs.rs` checks it on many captures). The work moved off the engine's
 //! thread (reading, decoding, reassembly, framing, parsing, From/To/Via/CSeq) is about half
-//! of a single-threaded run.
+//! of a single-threaded run. [`stream_to`] adds a fourth stage for what is done with each
+//! call handed out (counting it, serialising it to JSON), fed in order.
 
 use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
 
@@ -101,6 +102,54 @@ pub fn stream(
         },
         on_call,
     )
+}
+
+/// Calls handed to a consumer thread at once (one wake-up per call cost more than the
+/// work it moved).
+const CALL_BATCH: usize = 64;
+/// Batches of calls queued between the engine and a consumer thread.
+const CALL_QUEUE: usize = 16;
+
+/// Streaming mode of [`run`] with the per-call work (`consume`: statistics, JSON) on a
+/// thread of its own when `-j` allows more than one, fed in order through a bounded queue,
+/// so that it overlaps the engine. Returns `consume` for the calls still open at the end.
+pub fn stream_to<C: FnMut(Call) + Send>(
+    inputs: Inputs,
+    g: Global,
+    config: Config,
+    mut consume: C,
+) -> Result<(Streamed, C), CliError> {
+    if threads(g.jobs) <= 1 {
+        let res = stream(inputs, g, config, &mut consume)?;
+        return Ok((res, consume));
+    }
+    std::thread::scope(|s| {
+        let (tx, rx) = sync_channel::<Vec<Call>>(CALL_QUEUE);
+        let consumer = s.spawn(move || {
+            for calls in rx {
+                calls.into_iter().for_each(&mut consume);
+            }
+            consume
+        });
+        // a send fails only when the consumer panicked: reported when it is joined
+        let mut batch = Vec::with_capacity(CALL_BATCH);
+        let res = stream(inputs, g, config, |call| {
+            batch.push(call);
+            if batch.len() >= CALL_BATCH {
+                let full = std::mem::replace(&mut batch, Vec::with_capacity(CALL_BATCH));
+                let _ = tx.send(full);
+            }
+        });
+        if !batch.is_empty() {
+            let _ = tx.send(batch);
+        }
+        drop(tx);
+        let consume = match consumer.join() {
+            Ok(c) => c,
+            Err(panic) => std::panic::resume_unwind(panic),
+        };
+        Ok((res?, consume))
+    })
 }
 
 fn single(

@@ -40,8 +40,10 @@ pub fn run(args: StatsArgs, g: Global) -> CmdResult {
             stats.add(call);
         }
     };
-    let res = pipeline::stream(inputs, g, Default::default(), |call| add(&call))?;
-    for call in &res.rest.calls {
+    // with -j, calls are counted (and dropped) on a thread of their own
+    let (mut res, mut add) =
+        pipeline::stream_to(inputs, g, Default::default(), move |call| add(&call))?;
+    for call in std::mem::take(&mut res.rest.calls) {
         add(call);
     }
     stats.metrics = if filter.is_empty() {
