@@ -313,10 +313,8 @@ impl CallBuilder {
             self.kinds |= kind_bits(m, msg);
         }
 
-        let leg = self
-            .legs
-            .index(meta, || method.map(|_| msg.vias().count() as u32));
-        let loc = self.txns.locate(msg, head, meta, leg, ctx.interner);
+        let leg = self.legs.index(meta, || method.map(|_| head.via_count));
+        let loc = self.txns.locate(head, meta, leg, ctx.interner);
         let mut retrans = false;
         if let Some(l) = loc {
             retrans = self

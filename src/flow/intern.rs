@@ -133,6 +133,8 @@ pub struct Interner {
     set: FxHashSet<Atom>,
     endpoints: FxHashMap<SocketAddr, Endpoint>,
     cap: usize,
+    /// Reused by [`Interner::intern_with`].
+    scratch: String,
 }
 
 /// Default number of distinct strings kept (enough for every method, phrase, host and
@@ -155,6 +157,7 @@ impl Interner {
             set: FxHashSet::default(),
             endpoints: FxHashMap::default(),
             cap,
+            scratch: String::new(),
         }
     }
 
@@ -168,6 +171,16 @@ impl Interner {
         if self.set.len() < self.cap && s.len() <= MAX_INTERNED_LEN {
             self.set.insert(a.clone());
         }
+        a
+    }
+
+    /// The shared atom for the text `write` puts in a scratch buffer (no allocation when
+    /// the text was seen before).
+    pub fn intern_with(&mut self, write: impl FnOnce(&mut String)) -> Atom {
+        let mut s = std::mem::take(&mut self.scratch);
+        write(&mut s);
+        let a = self.intern(&s);
+        self.scratch = s;
         a
     }
 

@@ -190,8 +190,9 @@ fn port_of(via: &crate::sip::Via<'_>) -> u16 {
     })
 }
 
-fn sent_by_text(host: &str, ipv6: bool, port: Option<u16>) -> String {
-    let mut s = String::with_capacity(host.len() + 8);
+/// Writes the sent-by text (`host`, `[v6]`, then `:port` when given) into `s`.
+fn sent_by_text(s: &mut String, host: &str, ipv6: bool, port: Option<u16>) {
+    s.clear();
     if ipv6 {
         s.push('[');
     }
@@ -201,9 +202,21 @@ fn sent_by_text(host: &str, ipv6: bool, port: Option<u16>) -> String {
     }
     if let Some(p) = port {
         s.push(':');
-        s.push_str(&p.to_string());
+        let mut digits = [0u8; 5];
+        let mut i = digits.len();
+        let mut p = p;
+        loop {
+            i -= 1;
+            digits[i] = b'0' + (p % 10) as u8;
+            p /= 10;
+            if p == 0 {
+                break;
+            }
+        }
+        for &d in &digits[i..] {
+            s.push(d as char);
+        }
     }
-    s
 }
 
 impl TxnTable {
@@ -216,7 +229,6 @@ impl TxnTable {
     /// or no CSeq (it then belongs to no transaction).
     pub(crate) fn locate(
         &mut self,
-        msg: &Message<'_>,
         head: &Head<'_>,
         meta: &MessageMeta,
         leg: u32,
@@ -264,11 +276,8 @@ impl TxnTable {
         }
 
         let is_request = request_method.is_some();
-        let sent_by = interner.intern(&sent_by_text(
-            via.sent_by.host,
-            via.sent_by.ipv6,
-            via.sent_by.port,
-        ));
+        let sent_by = interner
+            .intern_with(|s| sent_by_text(s, via.sent_by.host, via.sent_by.ipv6, via.sent_by.port));
         let host_lc = if via.sent_by.host.bytes().any(|c| c.is_ascii_uppercase()) {
             interner.intern(&via.sent_by.host.to_ascii_lowercase())
         } else {
@@ -303,7 +312,7 @@ impl TxnTable {
                 None
             },
             seen: SmallVec::new(),
-            via_count: msg.vias().count() as u32,
+            via_count: head.via_count,
             from_tag: tag_hash(from_tag),
             initial: false,
             last_request_time: None,
