@@ -450,16 +450,19 @@ impl CallBuilder {
             )
         {
             self.participants_from_initial = true;
-            let (from, to) = (msg.from(), msg.to());
-            self.participants.caller.uri = from.as_ref().map(|f| f.uri.into());
-            self.participants.caller.display = from
-                .as_ref()
-                .and_then(|f| f.display_name())
-                .map(|d| d.into());
-            self.participants.caller.tag = from_tag.map(Into::into);
-            self.participants.callee.uri = to.as_ref().map(|t| t.uri.into());
-            self.participants.callee.display =
-                to.as_ref().and_then(|t| t.display_name()).map(|d| d.into());
+            // when this is the call's first message, on_message named them from it already
+            if self.seen > 1 {
+                let (from, to) = (msg.from(), msg.to());
+                self.participants.caller.uri = from.as_ref().map(|f| f.uri.into());
+                self.participants.caller.display = from
+                    .as_ref()
+                    .and_then(|f| f.display_name())
+                    .map(|d| d.into());
+                self.participants.caller.tag = from_tag.map(Into::into);
+                self.participants.callee.uri = to.as_ref().map(|t| t.uri.into());
+                self.participants.callee.display =
+                    to.as_ref().and_then(|t| t.display_name()).map(|d| d.into());
+            }
         }
         if method == Method::Invite && to_tag.is_none() && self.caller_tag.is_none() {
             self.caller_tag = from_tag.map(Into::into);

@@ -83,6 +83,14 @@ pub struct Stats {
     pub packets: Vec<(String, u64)>,
 }
 
+/// The count under `key`, without allocating the key when it is there already.
+fn counter<'m>(map: &'m mut BTreeMap<String, u64>, key: &str) -> &'m mut u64 {
+    if !map.contains_key(key) {
+        map.insert(key.to_string(), 0);
+    }
+    map.get_mut(key).expect("inserted above")
+}
+
 impl Stats {
     /// Counts over `calls`; `metrics` and `engine` come from the engine (or are computed
     /// over the same calls), `packets` from the packet layer.
@@ -117,15 +125,15 @@ impl Stats {
     /// Counts one more call (streaming: `sniff` adds each call as it is handed out).
     pub fn add(&mut self, c: &Call) {
         self.calls += 1;
-        *self.kinds.entry(c.kind.as_str().into()).or_default() += 1;
-        *self
-            .states
-            .entry(c.kind.as_str().into())
-            .or_default()
-            .entry(c.state.into())
-            .or_default() += 1;
+        *counter(&mut self.kinds, c.kind.as_str()) += 1;
+        let kind = c.kind.as_str();
+        if !self.states.contains_key(kind) {
+            self.states.insert(kind.to_string(), BTreeMap::new());
+        }
+        let states = self.states.get_mut(kind).expect("inserted above");
+        *counter(states, c.state) += 1;
         for f in &c.flags {
-            *self.flags.entry((*f).into()).or_default() += 1;
+            *counter(&mut self.flags, f) += 1;
         }
         for m in &c.messages {
             let count = match (m.method.as_deref(), m.status) {
