@@ -17,6 +17,8 @@ use std::net::SocketAddr;
 use rustc_hash::{FxHashMap, FxHashSet};
 use serde::{Serialize, Serializer};
 
+use crate::sip::Method;
+
 /// An immutable shared string (serialised as a JSON string).
 #[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Atom(Arc<str>);
@@ -135,6 +137,34 @@ pub struct Interner {
     cap: usize,
     /// Reused by [`Interner::intern_with`].
     scratch: String,
+    /// The atom of each standard method, by [`method_slot`] (no hashing for them).
+    methods: [Option<Atom>; METHOD_SLOTS],
+}
+
+const METHOD_SLOTS: usize = 17;
+
+/// Slot of a standard method in [`Interner::methods`] (`None` for an extension method).
+fn method_slot(m: Method<'_>) -> Option<usize> {
+    Some(match m {
+        Method::Invite => 0,
+        Method::Ack => 1,
+        Method::Bye => 2,
+        Method::Cancel => 3,
+        Method::Register => 4,
+        Method::Options => 5,
+        Method::Info => 6,
+        Method::Subscribe => 7,
+        Method::Notify => 8,
+        Method::Refer => 9,
+        Method::Prack => 10,
+        Method::Update => 11,
+        Method::Service => 12,
+        Method::Benotify => 13,
+        Method::Comet => 14,
+        Method::Message => 15,
+        Method::Publish => 16,
+        Method::Extension(_) => return None,
+    })
 }
 
 /// Default number of distinct strings kept (enough for every method, phrase, host and
@@ -158,6 +188,7 @@ impl Interner {
             endpoints: FxHashMap::default(),
             cap,
             scratch: String::new(),
+            methods: Default::default(),
         }
     }
 
@@ -171,6 +202,20 @@ impl Interner {
         if self.set.len() < self.cap && s.len() <= MAX_INTERNED_LEN {
             self.set.insert(a.clone());
         }
+        a
+    }
+
+    /// The shared atom for a method's name (`intern(m.as_str())`, without hashing for the
+    /// standard methods).
+    pub fn method(&mut self, m: Method<'_>) -> Atom {
+        let Some(slot) = method_slot(m) else {
+            return self.intern(m.as_str());
+        };
+        if let Some(a) = &self.methods[slot] {
+            return a.clone();
+        }
+        let a = self.intern(m.as_str());
+        self.methods[slot] = Some(a.clone());
         a
     }
 

@@ -284,7 +284,7 @@ impl TxnTable {
             interner.intern(via.sent_by.host)
         };
         let rec = Transaction {
-            method: interner.intern(method.as_str()),
+            method: interner.method(method),
             cseq: cseq.seq,
             branch: via.branch.map(Into::into),
             sent_by,
