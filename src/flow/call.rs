@@ -209,8 +209,7 @@ impl CallBuilder {
             first_frame: 0,
             last_frame: 0,
             seen: 0,
-            // room for a whole basic call (INVITE ... BYE/200) in one allocation
-            messages: Vec::with_capacity(8),
+            messages: Vec::new(),
             dropped: 0,
             legs: Legs::default(),
             txns: TxnTable::default(),
