@@ -67,10 +67,10 @@ pub fn run(args: ExportArgs, g: Global) -> CmdResult {
     };
     // with -j, calls are serialised on a thread of their own
     let (res, mut write) =
-        pipeline::stream_to(inputs, g, Config::default(), move |call| write(&call))?;
+        pipeline::stream_to(inputs, g, Config::default(), move |call| write(call))?;
     let (mut rest, packets) = (res.rest, res.packets);
     for call in std::mem::take(&mut rest.calls) {
-        write(call);
+        write(&call);
     }
     if let Some(e) = failed {
         return Err(write_err(e));

@@ -26,7 +26,7 @@
 //! of a single-threaded run. [`stream_to`] adds a fourth stage for what is done with each
 //! call handed out (counting it, serialising it to JSON), fed in order.
 
-use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
+use std::sync::mpsc::{Receiver, Sender, SyncSender, channel, sync_channel};
 
 use sipscope::flow::{Analysis, Call, Config, Engine, Head};
 use sipscope::meta::{MessageMeta, RawMessage};
@@ -113,21 +113,27 @@ const CALL_QUEUE: usize = 16;
 /// Streaming mode of [`run`] with the per-call work (`consume`: statistics, JSON) on a
 /// thread of its own when `-j` allows more than one, fed in order through a bounded queue,
 /// so that it overlaps the engine. Returns `consume` for the calls still open at the end.
-pub fn stream_to<C: FnMut(Call) + Send>(
+pub fn stream_to<C: FnMut(&Call) + Send>(
     inputs: Inputs,
     g: Global,
     config: Config,
     mut consume: C,
 ) -> Result<(Streamed, C), CliError> {
     if threads(g.jobs) <= 1 {
-        let res = stream(inputs, g, config, &mut consume)?;
+        let res = stream(inputs, g, config, |call| consume(&call))?;
         return Ok((res, consume));
     }
     std::thread::scope(|s| {
         let (tx, rx) = sync_channel::<Vec<Call>>(CALL_QUEUE);
+        // the calls come back to be freed where they were allocated (freeing them on the
+        // consumer's thread made glibc's arenas contend: twice the CPU time)
+        let (back_tx, back_rx) = std::sync::mpsc::channel::<Vec<Call>>();
         let consumer = s.spawn(move || {
             for calls in rx {
-                calls.into_iter().for_each(&mut consume);
+                calls.iter().for_each(&mut consume);
+                if back_tx.send(calls).is_err() {
+                    break;
+                }
             }
             consume
         });
@@ -138,6 +144,9 @@ pub fn stream_to<C: FnMut(Call) + Send>(
             if batch.len() >= CALL_BATCH {
                 let full = std::mem::replace(&mut batch, Vec::with_capacity(CALL_BATCH));
                 let _ = tx.send(full);
+                while let Ok(done) = back_rx.try_recv() {
+                    drop(done);
+                }
             }
         });
         if !batch.is_empty() {
@@ -148,6 +157,7 @@ pub fn stream_to<C: FnMut(Call) + Send>(
             Ok(c) => c,
             Err(panic) => std::panic::resume_unwind(panic),
         };
+        drop(back_rx);
         Ok((res?, consume))
     })
 }
@@ -225,22 +235,46 @@ fn parallel(
     parsers: usize,
     mut on_call: impl FnMut(Call),
 ) -> Result<PacketReport, CliError> {
+    // Every buffer goes back to the thread that allocated it, to be reused or freed there:
+    // memory freed by another thread makes glibc's arenas contend (it doubled the CPU
+    // time). Batches: reader -> parser -> engine -> parser (drops the parsed messages)
+    // -> reader (refills the bytes and offsets).
     std::thread::scope(|s| {
+        let (recycle_tx, recycle_rx) = channel::<Batch>();
         let mut to_parsers: Vec<SyncSender<Batch>> = Vec::with_capacity(parsers);
         let mut from_parsers: Vec<Receiver<ParsedBatch>> = Vec::with_capacity(parsers);
+        let mut back_to_parsers: Vec<Sender<ParsedBatch>> = Vec::with_capacity(parsers);
         for _ in 0..parsers {
             let (tx, rx) = sync_channel::<Batch>(QUEUE);
             let (ptx, prx) = sync_channel::<ParsedBatch>(QUEUE);
+            let (back_tx, back_rx) = channel::<ParsedBatch>();
+            let recycle = recycle_tx.clone();
             s.spawn(move || {
+                let give_back = |done: ParsedBatch| {
+                    let mut batch = done.into_owner();
+                    batch.buf.clear();
+                    batch.items.clear();
+                    let _ = recycle.send(batch);
+                };
                 for batch in rx {
+                    while let Ok(done) = back_rx.try_recv() {
+                        give_back(done);
+                    }
                     if ptx.send(parse_batch(batch)).is_err() {
                         break;
                     }
                 }
+                drop(ptx);
+                // the engine hands the last batches back until it is done
+                for done in back_rx {
+                    give_back(done);
+                }
             });
             to_parsers.push(tx);
             from_parsers.push(prx);
+            back_to_parsers.push(back_tx);
         }
+        drop(recycle_tx);
         let reader = s.spawn(move || {
             let mut batch = Batch::default();
             let mut next = 0usize;
@@ -253,7 +287,8 @@ fn parallel(
             let report = inputs.read(g, |m| {
                 batch.push(&m);
                 if batch.full() {
-                    send(std::mem::take(&mut batch));
+                    let empty = recycle_rx.try_recv().unwrap_or_default();
+                    send(std::mem::replace(&mut batch, empty));
                 }
             });
             if !batch.items.is_empty() {
@@ -264,7 +299,6 @@ fn parallel(
         // the engine, on this thread: batch k comes from parser k mod parsers
         let mut k = 0usize;
         while let Ok(parsed) = from_parsers[k % parsers].recv() {
-            k += 1;
             parsed.with_dependent(|batch, items| {
                 for (&(meta, _, _), item) in batch.items.iter().zip(items) {
                     match item {
@@ -274,7 +308,10 @@ fn parallel(
                     engine.drain_finished(meta.time, &mut on_call);
                 }
             });
+            let _ = back_to_parsers[k % parsers].send(parsed);
+            k += 1;
         }
+        drop(back_to_parsers);
         match reader.join() {
             Ok(report) => report,
             Err(panic) => std::panic::resume_unwind(panic),

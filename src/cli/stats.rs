@@ -42,9 +42,9 @@ pub fn run(args: StatsArgs, g: Global) -> CmdResult {
     };
     // with -j, calls are counted (and dropped) on a thread of their own
     let (mut res, mut add) =
-        pipeline::stream_to(inputs, g, Default::default(), move |call| add(&call))?;
+        pipeline::stream_to(inputs, g, Default::default(), move |call| add(call))?;
     for call in std::mem::take(&mut res.rest.calls) {
-        add(call);
+        add(&call);
     }
     stats.metrics = if filter.is_empty() {
         res.rest.metrics.clone()
