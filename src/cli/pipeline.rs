@@ -128,7 +128,7 @@ pub fn stream_to<C: FnMut(&Call) + Send>(
         // the calls come back to be freed where they were allocated (freeing them on the
         // consumer's thread made glibc's arenas contend: twice the CPU time)
         let (back_tx, back_rx) = std::sync::mpsc::channel::<Vec<Call>>();
-        let consumer = s.spawn(move || {
+        let consumer = spawn(s, "sipscope-calls", move || {
             for calls in rx {
                 calls.iter().for_each(&mut consume);
                 if back_tx.send(calls).is_err() {
@@ -160,6 +160,18 @@ pub fn stream_to<C: FnMut(&Call) + Send>(
         drop(back_rx);
         Ok((res?, consume))
     })
+}
+
+/// Spawns a named scoped thread (names show in `top -H` and profilers).
+fn spawn<'scope, T: Send + 'scope>(
+    s: &'scope std::thread::Scope<'scope, '_>,
+    name: &str,
+    f: impl FnOnce() -> T + Send + 'scope,
+) -> std::thread::ScopedJoinHandle<'scope, T> {
+    std::thread::Builder::new()
+        .name(name.into())
+        .spawn_scoped(s, f)
+        .expect("cannot start a thread")
 }
 
 fn single(
@@ -249,7 +261,7 @@ fn parallel(
             let (ptx, prx) = sync_channel::<ParsedBatch>(QUEUE);
             let (back_tx, back_rx) = channel::<ParsedBatch>();
             let recycle = recycle_tx.clone();
-            s.spawn(move || {
+            spawn(s, "sipscope-parse", move || {
                 let give_back = |done: ParsedBatch| {
                     let mut batch = done.into_owner();
                     batch.buf.clear();
@@ -275,7 +287,7 @@ fn parallel(
             back_to_parsers.push(back_tx);
         }
         drop(recycle_tx);
-        let reader = s.spawn(move || {
+        let reader = spawn(s, "sipscope-read", move || {
             let mut batch = Batch::default();
             let mut next = 0usize;
             // a send fails only when the engine's side is gone (it panicked): stop quietly,
