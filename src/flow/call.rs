@@ -350,6 +350,17 @@ impl CallBuilder {
             (Some(_), Some(p)) => Some(ctx.interner.intern(p)),
             _ => None,
         };
+        if self.messages.len() == self.messages.capacity() {
+            // 4, 7, then double: seven records (a basic call) stay under glibc's 1 KB
+            // small-chunk limit, where Vec's 8 asked for a large chunk, which makes glibc
+            // consolidate its free lists
+            let more = match self.messages.len() {
+                0 => 4,
+                4 => 3,
+                n => n,
+            };
+            self.messages.reserve_exact(more);
+        }
         self.messages.push(MessageRecord {
             frame: meta.frame,
             time: meta.time,
