@@ -5,7 +5,7 @@
 //! pass with `memchr` over line ends); the body is counted, not read.
 
 use super::header::HeaderName;
-use super::lex::is_token_char;
+use super::lex::{find_lf, is_token_char};
 
 /// The outcome of framing the front of a buffer.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -107,7 +107,7 @@ fn leading_crlf(buf: &[u8]) -> usize {
 /// line was found, `Ok(None)` when the buffer ends first, `Err(())` for a Content-Length that
 /// is not a number.
 fn scan_head(buf: &[u8]) -> Result<Option<(usize, Option<usize>)>, ()> {
-    let mut pos = match memchr::memchr(b'\n', buf) {
+    let mut pos = match find_lf(buf) {
         Some(i) => i + 1,
         None => return Ok(None),
     };
@@ -128,7 +128,7 @@ fn scan_head(buf: &[u8]) -> Result<Option<(usize, Option<usize>)>, ()> {
                 return Ok(Some((pos + 2, cl)));
             }
         }
-        let lf = match memchr::memchr(b'\n', &buf[pos..]) {
+        let lf = match find_lf(&buf[pos..]) {
             Some(i) => pos + i,
             None => return Ok(None),
         };
@@ -145,7 +145,7 @@ fn scan_head(buf: &[u8]) -> Result<Option<(usize, Option<usize>)>, ()> {
                     loop {
                         match buf.get(end + 1) {
                             None => return Ok(None),
-                            Some(b' ' | b'\t') => match memchr::memchr(b'\n', &buf[end + 1..]) {
+                            Some(b' ' | b'\t') => match find_lf(&buf[end + 1..]) {
                                 Some(i) => end = end + 1 + i,
                                 None => return Ok(None),
                             },
@@ -180,7 +180,7 @@ pub fn frame_stream(buf: &[u8]) -> Framing {
     if ka > 0 {
         return Framing::Keepalive(ka);
     }
-    let first_lf = memchr::memchr(b'\n', buf);
+    let first_lf = find_lf(buf);
     let line_end = first_lf.unwrap_or(buf.len());
     let mut line = &buf[..line_end];
     if let [rest @ .., b'\r'] = line {
@@ -220,7 +220,7 @@ pub fn frame_datagram(buf: &[u8]) -> Framing {
     if ka > 0 {
         return Framing::Keepalive(ka);
     }
-    let line_end = memchr::memchr(b'\n', buf).unwrap_or(buf.len());
+    let line_end = find_lf(buf).unwrap_or(buf.len());
     let mut line = &buf[..line_end];
     if let [rest @ .., b'\r'] = line {
         line = rest;
@@ -240,7 +240,7 @@ pub fn frame_datagram(buf: &[u8]) -> Framing {
 pub fn find_start_line(buf: &[u8]) -> Option<usize> {
     let mut pos = 0;
     while pos < buf.len() {
-        let lf = memchr::memchr(b'\n', &buf[pos..]).map(|i| pos + i);
+        let lf = find_lf(&buf[pos..]).map(|i| pos + i);
         let end = lf.unwrap_or(buf.len());
         let mut line = &buf[pos..end];
         if let [rest @ .., b'\r'] = line {

@@ -1,6 +1,6 @@
 //! `;name=value` parameter lists (URI parameters, header parameters, Via parameters).
 
-use super::lex::{find_top_level, is_lws, quoted_len, trim, trim_end};
+use super::lex::{find_top_level, find3, is_lws, quoted_len, trim, trim_end};
 
 /// One parameter: the name and the value (without the quotes of a quoted value, escapes
 /// left as they are).
@@ -93,9 +93,10 @@ impl<'a> Iterator for ParamIter<'a> {
         let start = i;
         let mut eq = None;
         loop {
-            while i < b.len() && !matches!(b[i], b';' | b'=' | b'"') {
-                i += 1;
-            }
+            i = match find3(&b[i..], b';', b'=', b'"') {
+                Some(p) => i + p,
+                None => b.len(),
+            };
             match b.get(i) {
                 None | Some(b';') => break,
                 Some(b'=') => {
