@@ -54,7 +54,8 @@ topology_up() {
     ip link set "ssc-$n-e" netns "$ns"
     ip -n "$ns" link set "ssc-$n-e" name eth0
     ip -n "$ns" link set eth0 address "${NODE_MAC[$n]}"
-    # quiet IPv6: no router solicitations, no DAD delay, no MLD reports on the wire
+    # quiet IPv6: no router solicitations, no DAD, no link-local address (MLD reports of the
+    # bring-up are waited out below and filtered by pcap_tools.py filter-ip)
     ip netns exec "$ns" sysctl -qw net.ipv6.conf.eth0.accept_ra=0 net.ipv6.conf.eth0.router_solicitations=0 \
       net.ipv6.conf.eth0.dad_transmits=0 net.ipv6.conf.all.force_mld_version=2 \
       net.ipv6.conf.eth0.addr_gen_mode=1 2>/dev/null || true
@@ -117,11 +118,15 @@ capture_stop() {
   wait "$CAP_PID" 2>/dev/null || true
   CAP_PID=
   python3 "$HERE/pcap_tools.py" filter-ip "$CAP_FILE" "$OUT/$1.pcap"
-  echo "  -> captures/$1.pcap ($(stat -c %s "$OUT/$1.pcap") bytes)"
+  echo "  -> $OUT/$1.pcap ($(stat -c %s "$OUT/$1.pcap") bytes)"
 }
 
-# sipp_args NODE: arguments every SIPp run shares
-SIPP_COMMON=(-nostdin -nd -timeout 30s -timeout_error -max_recv_loops 1000 -trace_err -trace_msg)
+# arguments every SIPp run shares: no stdin, no default behaviours (an unexpected message fails
+# the call instead of being answered), a global timeout, logs of errors and of every message
+SIPP_TIMEOUT=${SIPP_TIMEOUT:-30}
+SIPP_TRACE=${SIPP_TRACE:--trace_err -trace_msg}
+# shellcheck disable=SC2206
+SIPP_COMMON=(-nostdin -nd -timeout "${SIPP_TIMEOUT}s" -timeout_error -max_recv_loops 1000 $SIPP_TRACE)
 
 # sipp_bg NAME NODE ARGS...: start a SIPp in namespace NODE in the background (log in $WORK/logs)
 sipp_bg() {
@@ -139,7 +144,7 @@ sipp_fg() {
   local name=$1 node=$2; shift 2
   mkdir -p "$WORK/logs/$name"
   local rc=0
-  ( cd "$WORK/logs/$name" && exec ip netns exec "${NS_PREFIX}-$node" timeout 60 sipp "${SIPP_COMMON[@]}" "$@" \
+  ( cd "$WORK/logs/$name" && exec ip netns exec "${NS_PREFIX}-$node" timeout $((SIPP_TIMEOUT * 2)) sipp "${SIPP_COMMON[@]}" "$@" \
       >"$WORK/logs/$name/stdout" 2>&1 ) || rc=$?
   if [ "$rc" != 0 ]; then
     echo "SIPp $name failed (exit $rc); logs in $WORK/logs/$name" >&2
