@@ -557,6 +557,13 @@ fn tcp6060_multisegment_prack_update_cancel() {
     let c = call(&doc, "044e6256592e8113b15b37b77600");
     assert_eq!(c["state"], "busy");
     assert_eq!(flags(c), ["joined-late"]);
+    assert_eq!(c["session_attempt"], true); // its outcome is known
+    // only a BYE and its 200 were captured: not a session attempt
+    let c = call(&doc, "f1f539d9-d2ff-4021-93f9-1eacf9efa359");
+    assert_eq!(
+        (c["state"].as_str(), c["session_attempt"].as_bool()),
+        (Some("completed"), Some(false))
+    );
     // an INVITE at 2.79 s with no answer in a capture that runs to 126.8 s: Timer B
     let c = call(&doc, "85b939c9-8f01-4f54-8042-a2338185f4cb");
     assert_eq!(c["state"], "failed");
@@ -573,4 +580,39 @@ fn tcp6060_multisegment_prack_update_cancel() {
     let m = &doc["metrics"];
     assert_eq!(m["session_attempts"], 40);
     assert_eq!(m["answered"], 33);
+}
+
+#[test]
+fn t38_fax_reinvite_488() {
+    let doc = export(&corpus("t38-fax-reinvite-488.pcap"));
+    let c = call(&doc, "00e9d4a500e9d48-0015-0001-0000-0000@10.35.40.25");
+    // answered (frame 49), re-INVITE to T.38 refused 488, back to audio, BYE: the re-INVITEs
+    // never change the call's state or final status
+    assert_eq!(
+        (c["state"].as_str(), c["final_status"].as_u64()),
+        (Some("completed"), Some(200))
+    );
+    let s = c["session_changes"].as_array().unwrap();
+    let rows: Vec<(u64, u64, &str, u64, u64)> = s
+        .iter()
+        .map(|x| {
+            (
+                x["frame"].as_u64().unwrap(),
+                x["cseq"].as_u64().unwrap(),
+                x["sender"].as_str().unwrap(),
+                x["status"].as_u64().unwrap(),
+                x["status_frame"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        rows,
+        [
+            (166, 7, "callee", 200, 172),
+            (1394, 3, "caller", 488, 1404),
+            (1412, 4, "caller", 200, 1426)
+        ]
+    );
+    assert_eq!(strs(&s[1]["sdp"]["media"]), ["image 16756 udptl t38"]);
+    assert_eq!(strs(&s[2]["sdp"]["media"]), ["audio 16756 RTP/AVP 8 102"]);
 }

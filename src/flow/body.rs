@@ -1,78 +1,36 @@
-//! Small readers the engine needs that the `sip` layer does not offer yet: the status line
-//! of a `message/sipfrag` body (RFC 3420), DTMF in INFO bodies (`application/dtmf-relay`,
-//! `application/dtmf`), and a comparison key for URIs.
-//!
-//! NOTE: these are private stop-gaps over raw bytes; switch to `sip::body` accessors when
-//! the parser offers them.
+//! Body and URI readings the engine needs on top of the `sip` accessors: the status of a
+//! sipfrag even without its Content-Type, an SDP summary for session changes, and a
+//! comparison key for URIs (transfer linking).
 
+use crate::sip::Message;
 use crate::sip::Uri;
+use crate::sip::body::SipFrag;
 
-/// Status code of a sipfrag body's start line (`SIP/2.0 180 Ringing`), if it is a status
-/// line. Leading blank lines are skipped; anything else yields `None`.
-pub(crate) fn sipfrag_status(body: &[u8]) -> Option<u16> {
-    let mut b = body;
-    while let [b'\r' | b'\n' | b' ' | b'\t', rest @ ..] = b {
-        b = rest;
-    }
-    if b.len() < 11 || !b[..8].eq_ignore_ascii_case(b"SIP/2.0 ") {
-        return None;
-    }
-    let mut i = 8;
-    while i < b.len() && b[i] == b' ' {
-        i += 1;
-    }
-    let code = b.get(i..i + 3)?;
-    if !code.iter().all(u8::is_ascii_digit) {
-        return None;
-    }
-    if let Some(&next) = b.get(i + 3) {
-        if next.is_ascii_digit() {
-            return None;
-        }
-    }
-    let n = (code[0] - b'0') as u16 * 100 + (code[1] - b'0') as u16 * 10 + (code[2] - b'0') as u16;
-    (100..=699).contains(&n).then_some(n)
+/// Status code of a NOTIFY's `message/sipfrag` body (RFC 3420). A body that starts with a
+/// SIP status line counts even when the Content-Type is missing (some transferees omit it).
+pub(crate) fn sipfrag_status(msg: &Message<'_>) -> Option<u16> {
+    let frag = match msg.content_type() {
+        Some(_) => msg.sipfrag()?,
+        None if msg.body().starts_with(b"SIP/") => SipFrag::parse(msg.body())?,
+        None => return None,
+    };
+    frag.status()
 }
 
-/// A DTMF event read from an INFO body.
-#[derive(Debug, PartialEq, Eq)]
-pub(crate) struct DtmfEvent<'a> {
-    /// The digit or event name (`5`, `*`, `#`, `A`, `16` for flash, ...).
-    pub digit: &'a str,
-    /// Duration in milliseconds.
-    pub duration: Option<u32>,
-}
-
-/// Reads `application/dtmf-relay` (`Signal=5` / `Duration=160` lines, case-insensitive
-/// keys) or `application/dtmf` (the digit alone). `subtype` is the Content-Type subtype.
-pub(crate) fn dtmf<'b>(subtype: &str, body: &'b [u8]) -> Option<DtmfEvent<'b>> {
-    let text = std::str::from_utf8(body).ok()?;
-    if subtype.eq_ignore_ascii_case("dtmf-relay") {
-        let mut digit = None;
-        let mut duration = None;
-        for line in text.lines() {
-            let Some((k, v)) = line.split_once('=') else {
-                continue;
-            };
-            let (k, v) = (k.trim(), v.trim());
-            if k.eq_ignore_ascii_case("signal") && !v.is_empty() {
-                digit = Some(v);
-            } else if k.eq_ignore_ascii_case("duration") {
-                duration = v.parse().ok();
-            }
+/// A short description of an SDP body: direction of the first media section (`sendonly`
+/// means the sender puts the other side on hold) and each media line as
+/// `kind port proto formats` (e.g. `audio 4000 RTP/AVP 0 8 101`, `image 5004 udptl t38`).
+pub(crate) fn sdp_summary(msg: &Message<'_>) -> Option<(Option<&'static str>, Vec<Box<str>>)> {
+    let sdp = msg.sdp()?;
+    let mut direction = None;
+    let mut media = Vec::new();
+    for m in sdp.media().take(8) {
+        if direction.is_none() {
+            direction = Some(m.direction().as_str());
         }
-        return digit.map(|digit| DtmfEvent { digit, duration });
+        media.push(format!("{} {} {} {}", m.kind, m.port, m.proto, m.formats.trim()).into());
     }
-    if subtype.eq_ignore_ascii_case("dtmf") {
-        let d = text.trim();
-        if !d.is_empty() && d.len() <= 8 && !d.contains(['\r', '\n']) {
-            return Some(DtmfEvent {
-                digit: d,
-                duration: None,
-            });
-        }
-    }
-    None
+    Some((direction, media))
 }
 
 /// A key that says whether two URIs name the same target: `user@host` with the host in
@@ -105,44 +63,6 @@ pub(crate) fn strip_uri_headers(uri: &str) -> &str {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn sipfrag_status_lines() {
-        assert_eq!(sipfrag_status(b"SIP/2.0 100 Trying\r\n"), Some(100));
-        assert_eq!(sipfrag_status(b"\r\nSIP/2.0 486 Busy Here"), Some(486));
-        assert_eq!(sipfrag_status(b"sip/2.0 200 OK"), Some(200));
-        assert_eq!(sipfrag_status(b"INVITE sip:a@b SIP/2.0"), None);
-        assert_eq!(sipfrag_status(b"SIP/2.0 2000 OK"), None);
-        assert_eq!(sipfrag_status(b"SIP/2.0 20"), None);
-        assert_eq!(sipfrag_status(b""), None);
-    }
-
-    #[test]
-    fn dtmf_bodies() {
-        assert_eq!(
-            dtmf("dtmf-relay", b"Signal=5\r\nDuration=160\r\n"),
-            Some(DtmfEvent {
-                digit: "5",
-                duration: Some(160)
-            })
-        );
-        assert_eq!(
-            dtmf("DTMF-Relay", b"signal= #\nduration=250"),
-            Some(DtmfEvent {
-                digit: "#",
-                duration: Some(250)
-            })
-        );
-        assert_eq!(
-            dtmf("dtmf", b"7\r\n"),
-            Some(DtmfEvent {
-                digit: "7",
-                duration: None
-            })
-        );
-        assert_eq!(dtmf("dtmf-relay", b"Duration=160"), None);
-        assert_eq!(dtmf("sdp", b"v=0"), None);
-    }
 
     #[test]
     fn uri_keys_ignore_port_params_and_host_case() {

@@ -17,7 +17,7 @@ use super::intern::{Atom, Interner};
 use super::leg::Legs;
 use super::model::{
     Call, Closed, DialogState, Dtmf, Kind, MessageRecord, Participants, ReasonInfo, Registration,
-    SessionChange, Side, Timings, TransferLink, Usage,
+    SdpSummary, SessionChange, Side, Timings, TransferLink, Usage,
 };
 use super::prack::{PrackTracker, RAckRef};
 use super::registration::{RegisterInfo, RegisterResponse, RegistrationTracker};
@@ -619,7 +619,7 @@ impl CallBuilder {
                 let sub_state = msg.subscription_state();
                 if e2e_new {
                     if refer {
-                        let frag = body::sipfrag_status(msg.body());
+                        let frag = body::sipfrag_status(msg);
                         let ss = sub_state.as_ref().map(|s| (s.state, s.reason));
                         if let Some((t, n)) = self.transfers.on_notify(
                             event.and_then(|e| e.id),
@@ -721,6 +721,7 @@ impl CallBuilder {
             sender: Some(side),
             dialog_state: dialog.map(|i| self.dialogs.list[i as usize].state),
             with_sdp: !msg.body().is_empty(),
+            sdp: body::sdp_summary(msg).map(|(direction, media)| SdpSummary { direction, media }),
             status: None,
             status_frame: None,
         });
@@ -728,20 +729,20 @@ impl CallBuilder {
     }
 
     fn read_dtmf(&mut self, ctx: &mut Ctx<'_>, msg: &Message<'_>, meta: &MessageMeta) {
-        let Some(ct) = msg.content_type() else { return };
-        if !ct.mtype.eq_ignore_ascii_case("application") || self.dtmf.len() >= MAX_LIST {
+        if self.dtmf.len() >= MAX_LIST {
             return;
         }
-        if let Some(ev) = body::dtmf(ct.subtype, msg.body()) {
-            let full = format!("{}/{}", ct.mtype, ct.subtype).to_ascii_lowercase();
-            self.dtmf.push(Dtmf {
-                frame: meta.frame,
-                time: meta.time,
-                digit: ev.digit.into(),
-                duration: ev.duration,
-                content_type: ctx.interner.intern(&full),
-            });
-        }
+        let (Some(ev), Some(ct)) = (msg.dtmf(), msg.content_type()) else {
+            return;
+        };
+        let full = format!("{}/{}", ct.mtype, ct.subtype).to_ascii_lowercase();
+        self.dtmf.push(Dtmf {
+            frame: meta.frame,
+            time: meta.time,
+            digit: ev.signal.chars().take(16).collect::<String>().into(),
+            duration: ev.duration,
+            content_type: ctx.interner.intern(&full),
+        });
     }
 
     fn new_transfer(
@@ -897,7 +898,7 @@ impl CallBuilder {
                     self.transfers
                         .on_refer_response(i, status, frame, msg.refer_sub());
                 }
-                if (200..300).contains(&status) && to_tag.is_some() {
+                if status >= 200 {
                     self.dialogs
                         .on_response(from_tag, to_tag, status, frame, Usage::Refer)
                 } else {
@@ -915,7 +916,7 @@ impl CallBuilder {
                     self.subs
                         .on_subscribe_response(i, status, msg.expires(), frame);
                 }
-                if (200..300).contains(&status) && to_tag.is_some() {
+                if status >= 200 {
                     self.dialogs
                         .on_response(from_tag, to_tag, status, frame, Usage::Subscribe)
                 } else {
@@ -1061,6 +1062,7 @@ impl CallBuilder {
     /// Builds the exported record. `now` is the latest capture time (timers).
     pub(crate) fn finish(mut self, now: Timestamp, closed: Closed) -> Call {
         let kind = self.kind();
+        let session_attempt = self.is_session_attempt();
         let mut flags: Vec<&'static str> = Vec::new();
         if self.joined_late {
             flags.push("joined-late");
@@ -1078,6 +1080,11 @@ impl CallBuilder {
                 let (deciding, first) = self.deciding_invite();
                 let deciding_final = deciding.and_then(|d| d.final_time);
                 let forked = deciding.is_some_and(|d| d.to_tags.len() >= 2);
+                // the callee is the fork that answered
+                let answered_tag = deciding
+                    .and_then(|d| d.first_2xx.as_ref())
+                    .and_then(|a| a.to_tag.clone());
+                let deciding_cancelled = deciding.map(|d| d.rec.cancelled_by.is_some());
                 if let Some(d) = deciding {
                     let facts = self.invite_facts(d);
                     let v = state::call_state(&facts, now);
@@ -1117,7 +1124,9 @@ impl CallBuilder {
                         .clone()
                         .or(self.cancel_reason.clone())
                         .or(d.final_reason.as_deref().cloned());
-                    if self.cancel_seen && final_status.is_some_and(|s| (200..300).contains(&s)) {
+                    if d.rec.cancelled_by.is_some()
+                        && final_status.is_some_and(|s| (200..300).contains(&s))
+                    {
                         flags.push("cancel-lost-race");
                     }
                 } else {
@@ -1125,6 +1134,9 @@ impl CallBuilder {
                     reason = self.bye_reason.clone().or(self.cancel_reason.clone());
                 }
                 hangup = self.first_bye.map(|b| b.side);
+                if answered_tag.is_some() {
+                    self.participants.callee.tag = answered_tag;
+                }
                 // RFC 3261 §13.2.2.4: early dialogs that never got their own 2xx end with
                 // the INVITE transaction.
                 if deciding_final.is_some() {
@@ -1158,7 +1170,13 @@ impl CallBuilder {
                 if challenged {
                     flags.push("auth-challenged");
                 }
-                if self.cancel_seen {
+                // a CANCEL aimed at the deciding INVITE (a proxy cancelling the other forks
+                // of an answered call does not count); without one, any CANCEL
+                let cancelled = match deciding_cancelled {
+                    Some(c) => c,
+                    None => self.cancel_seen,
+                };
+                if cancelled {
                     flags.push("cancel-sent");
                 }
             }
@@ -1180,7 +1198,7 @@ impl CallBuilder {
                 let (rec, rrd) = self
                     .registration
                     .take()
-                    .map(|r| r.finish())
+                    .map(|r| (*r).finish())
                     .unwrap_or_default();
                 timings.rrd = rrd;
                 if rec.auth_challenges > 0 {
@@ -1241,7 +1259,7 @@ impl CallBuilder {
             self.messages.sort_by_key(|m| m.frame);
         }
         if registration.is_none() {
-            registration = self.registration.take().map(|r| r.finish().0);
+            registration = self.registration.take().map(|r| (*r).finish().0);
         }
         Call {
             call_id: self.call_id,
@@ -1271,6 +1289,7 @@ impl CallBuilder {
             dtmf: self.dtmf,
             session_changes: self.changes,
             closed,
+            session_attempt,
         }
     }
 }

@@ -154,6 +154,19 @@ impl Dialogs {
         if let Some(i) = self.find(from_tag, Some(to_tag)) {
             return Some(i);
         }
+        // A request from the UAS side before its response (RFC 6665: a NOTIFY may overtake
+        // the 2xx to SUBSCRIBE) completes the record of the creating request.
+        if let Some(i) = self.find_open_untagged(Some(to_tag)) {
+            let d = &mut self.list[i as usize];
+            if d.usage == usage || usage == Usage::Unknown {
+                d.to_tag = from_tag.map(Into::into);
+                if !early_only && d.state == DialogState::Early {
+                    d.state = DialogState::Confirmed;
+                    d.confirmed_frame = Some(frame);
+                }
+                return Some(i);
+            }
+        }
         let state = if early_only {
             DialogState::Early
         } else {
@@ -256,6 +269,26 @@ mod tests {
             .unwrap();
         assert_eq!(d.list[j as usize].state, DialogState::Early);
         assert!(d.any_confirmed());
+    }
+
+    #[test]
+    fn a_notify_before_the_2xx_completes_the_subscribe_dialog() {
+        let mut d = Dialogs::default();
+        d.on_creating_request(Some("s"), 1, Usage::Subscribe);
+        // NOTIFY from the notifier: From = its tag, To = the subscriber's tag
+        assert_eq!(
+            d.on_in_dialog_request(Some("n"), "s", 2, false, Usage::Subscribe),
+            Some(0)
+        );
+        assert_eq!(
+            (d.list[0].to_tag.as_deref(), d.list[0].state),
+            (Some("n"), DialogState::Confirmed)
+        );
+        assert_eq!(
+            d.on_response(Some("s"), Some("n"), 200, 3, Usage::Subscribe),
+            Some(0)
+        );
+        assert_eq!(d.list.len(), 1);
     }
 
     #[test]

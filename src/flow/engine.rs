@@ -11,7 +11,7 @@ use rustc_hash::{FxHashMap, FxHashSet, FxHasher};
 use super::body;
 use super::call::{CallBuilder, Ctx};
 use super::intern::Interner;
-use super::metrics::MetricsAcc;
+use super::metrics::MetricsAccumulator;
 use super::model::{Call, Closed, Counters, LinkMatch, Metrics, TransferLink};
 use super::transfer::LinkKeys;
 use crate::meta::{MessageMeta, Timestamp};
@@ -108,7 +108,7 @@ pub struct Engine {
     done: Vec<Call>,
     interner: Interner,
     counters: Counters,
-    metrics: MetricsAcc,
+    metrics: MetricsAccumulator,
     pending: VecDeque<PendingRefer>,
     emitted: FxHashSet<u64>,
     now: Timestamp,
@@ -125,7 +125,7 @@ impl Engine {
             done: Vec::new(),
             interner: Interner::default(),
             counters: Counters::default(),
-            metrics: MetricsAcc::default(),
+            metrics: MetricsAccumulator::default(),
             pending: VecDeque::new(),
             emitted: FxHashSet::default(),
             now: Timestamp(i64::MIN),
@@ -285,9 +285,8 @@ impl Engine {
 
     fn close(&mut self, key: &str, closed: Closed) -> Option<Call> {
         let b = self.calls.remove(key)?;
-        let attempt = b.is_session_attempt();
         let call = b.finish(self.now, closed);
-        self.metrics.add(&call, attempt);
+        self.metrics.add(&call);
         if self.emitted.len() >= MAX_EMITTED_IDS {
             self.emitted.clear();
         }

@@ -1,11 +1,12 @@
 //! Capture-wide RFC 6076 metrics (definitions: `docs/call-states.md` §Metrics). Calls are
-//! added as they are handed out, so streaming mode needs no list of past calls.
+//! added as they are handed out, so streaming mode needs no list of past calls; a report
+//! can also add only the calls it keeps (filters) to get metrics over them.
 
 use super::model::{Call, Kind, Metrics};
 
 /// Accumulates [`Metrics`] over calls.
 #[derive(Debug, Default)]
-pub(crate) struct MetricsAcc {
+pub struct MetricsAccumulator {
     m: Metrics,
     srd: Mean,
     sdd: Mean,
@@ -35,12 +36,12 @@ fn pct(num: u64, den: u64) -> Option<f64> {
     (den > 0).then(|| num as f64 * 100.0 / den as f64)
 }
 
-impl MetricsAcc {
-    /// Adds one finished call; `attempt` says it had a deciding INVITE (a session attempt).
-    pub(crate) fn add(&mut self, c: &Call, attempt: bool) {
+impl MetricsAccumulator {
+    /// Adds one call (a call counts as a session attempt when `Call::session_attempt`).
+    pub fn add(&mut self, c: &Call) {
         match c.kind {
             Kind::Call => {
-                if !attempt {
+                if !c.session_attempt {
                     return;
                 }
                 let m = &mut self.m;
@@ -73,8 +74,8 @@ impl MetricsAcc {
         }
     }
 
-    /// The metrics so far.
-    pub(crate) fn snapshot(&self) -> Metrics {
+    /// The metrics over the calls added so far.
+    pub fn snapshot(&self) -> Metrics {
         let mut m = self.m.clone();
         let established_den = m.session_attempts - m.redirected;
         m.ser = pct(m.answered, established_den);

@@ -34,7 +34,7 @@ mod dialog;
 mod engine;
 pub mod intern;
 mod leg;
-mod metrics;
+pub mod metrics;
 pub mod model;
 mod prack;
 mod registration;
@@ -51,9 +51,10 @@ mod testkit;
 mod tests;
 
 pub use engine::{Analysis, Config, Engine};
+pub use metrics::MetricsAccumulator;
 pub use model::{
     Call, Closed, Counters, Dialog, DialogState, Dtmf, Kind, Leg, LegEnd, LinkMatch, MessageRecord,
     Metrics, Participants, Party, Prack, Provisional, ReasonInfo, Registration, Replaces,
-    SessionChange, Side, Subscription, SubscriptionChange, Timings, Transaction, Transfer,
-    TransferLink, TransferNotify, TransferOutcome, Usage,
+    SdpSummary, SessionChange, Side, Subscription, SubscriptionChange, Timings, Transaction,
+    Transfer, TransferLink, TransferNotify, TransferOutcome, Usage,
 };

@@ -151,6 +151,9 @@ pub struct Call {
     pub session_changes: Vec<SessionChange>,
     /// Why this record was handed out.
     pub closed: Closed,
+    /// The call had a deciding INVITE: it counts as a session attempt in the RFC 6076
+    /// metrics (docs/call-states.md §Metrics).
+    pub session_attempt: bool,
 }
 
 /// The two parties of a Call-ID.
@@ -169,7 +172,8 @@ pub struct Party {
     pub uri: Option<Box<str>>,
     /// The display name, unquoted.
     pub display: Option<Box<str>>,
-    /// The tag this party used (caller: From tag; callee: To tag of the first tagged response).
+    /// The tag this party used (caller: From tag; callee: To tag of the 2xx that answered,
+    /// else of the first tagged response).
     pub tag: Option<Box<str>>,
     /// User-Agent of this party's requests, or Server of its responses.
     pub user_agent: Option<Atom>,
@@ -605,6 +609,15 @@ pub struct Dtmf {
     pub content_type: Atom,
 }
 
+/// A short description of an SDP offer.
+#[derive(Clone, Debug, Serialize)]
+pub struct SdpSummary {
+    /// Direction of the first media section (`sendonly`: holding the other side).
+    pub direction: Option<&'static str>,
+    /// Media lines as `kind port proto formats` (`image 5004 udptl t38` for fax).
+    pub media: Vec<Box<str>>,
+}
+
 /// A re-INVITE or UPDATE (RFC 3311): a change of session parameters.
 #[derive(Clone, Debug, Serialize)]
 pub struct SessionChange {
@@ -620,6 +633,8 @@ pub struct SessionChange {
     pub dialog_state: Option<DialogState>,
     /// The request carried a body (an SDP offer, normally).
     pub with_sdp: bool,
+    /// What its SDP says, when it has one.
+    pub sdp: Option<SdpSummary>,
     /// Final status.
     pub status: Option<u16>,
     /// Frame of the final response.

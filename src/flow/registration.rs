@@ -161,11 +161,7 @@ impl RegistrationTracker {
     }
 
     /// The record and the RRD.
-    pub(crate) fn finish(self: Box<Self>) -> (Registration, Option<f64>) {
-        (*self).finish_inner()
-    }
-
-    fn finish_inner(mut self) -> (Registration, Option<f64>) {
+    pub(crate) fn finish(mut self) -> (Registration, Option<f64>) {
         self.rec.result = self.deciding.as_ref().and_then(|d| d.final_status);
         (self.rec, self.rrd)
     }
@@ -206,7 +202,7 @@ mod tests {
         r.on_register(reg(2, Some(3600)), t(50));
         r.on_response(2, resp(200, Some(1800)), 4, t(80));
         assert_eq!(r.deciding(), Some((Some(200), false, t(50))));
-        let (rec, rrd) = Box::new(r).finish();
+        let (rec, rrd) = r.finish();
         assert_eq!(rec.attempts, 2);
         assert_eq!(rec.auth_challenges, 1);
         assert_eq!(rec.successes, 1);
@@ -226,7 +222,7 @@ mod tests {
         r.on_response(2, resp(401, None), 4, t(150_010));
         r.on_register(reg(3, Some(60)), t(167_000)); // 17 s after the challenge: same round
         r.on_response(3, resp(200, Some(60)), 6, t(167_020));
-        let (_, rrd) = Box::new(r).finish();
+        let (_, rrd) = r.finish();
         assert!((rrd.unwrap() - 17.020).abs() < 1e-9);
     }
 
@@ -248,7 +244,7 @@ mod tests {
             r.on_register(reg(i, Some(60)), t(i as i64 * 1000));
             r.on_response(i, resp(200, Some(60)), i as u64, t(i as i64 * 1000 + 5));
         }
-        let (rec, rrd) = Box::new(r).finish();
+        let (rec, rrd) = r.finish();
         assert_eq!(rec.attempts, 100);
         assert_eq!(rec.successes, 100);
         assert!((rrd.unwrap() - 0.005).abs() < 1e-9);

@@ -635,7 +635,7 @@ fn answer_without_ack_and_forking() {
         (DialogState::Terminated, None)
     );
     assert_eq!(c.dialogs[1].state, DialogState::Confirmed);
-    assert_eq!(c.participants.callee.tag.as_deref(), Some("b1"));
+    assert_eq!(c.participants.callee.tag.as_deref(), Some("b2")); // the fork that answered
 }
 
 #[test]

@@ -145,3 +145,14 @@ pub fn records<'a>(doc: &'a Value, call_id: &str) -> Vec<&'a Value> {
         .filter(|c| c["call_id"] == call_id)
         .collect()
 }
+
+/// Microseconds from capture time `a` to `b`, both written as tshark prints
+/// `frame.time_epoch` (e.g. "1795733717.032623000").
+pub fn between(a: &str, b: &str) -> i64 {
+    fn parse(s: &str) -> i64 {
+        let (sec, frac) = s.split_once('.').unwrap_or((s, "0"));
+        let frac = format!("{frac:0<6}");
+        sec.parse::<i64>().unwrap() * 1_000_000 + frac[..6].parse::<i64>().unwrap()
+    }
+    parse(b) - parse(a)
+}
