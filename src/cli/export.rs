@@ -12,12 +12,12 @@ use std::fs::File;
 use std::io::{self, BufWriter, Write};
 use std::process::ExitCode;
 
-use sipscope::flow::{Config, Engine};
+use sipscope::flow::{Config, Engine, MetricsAccumulator};
 use sipscope::report::json::JsonWriter;
 use sipscope::sip;
 
 use super::filter::Filter;
-use super::{CliError, CmdResult, ExportArgs, Global, NOTHING_MATCHED, input, metrics, out_err};
+use super::{CliError, CmdResult, ExportArgs, Global, NOTHING_MATCHED, input, out_err};
 
 /// `--help` examples.
 pub const AFTER_HELP: &str = "\
@@ -56,7 +56,7 @@ pub fn run(args: ExportArgs, g: Global) -> CmdResult {
         JsonWriter::document(out).map_err(write_err)?
     };
     let filter = Filter::new(&args.filters);
-    let mut acc = metrics::Acc::default();
+    let mut acc = MetricsAccumulator::default();
     let mut engine = Engine::new(Config {
         streaming: true,
         ..Config::default()
@@ -90,7 +90,7 @@ pub fn run(args: ExportArgs, g: Global) -> CmdResult {
     let metrics = if filter.is_empty() {
         rest.metrics.clone()
     } else {
-        acc.metrics()
+        acc.snapshot()
     };
     let written = writer.written();
     writer

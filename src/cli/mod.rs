@@ -17,7 +17,6 @@ mod filter;
 mod flow;
 mod generate;
 mod input;
-mod metrics;
 mod parse;
 mod pattern;
 mod sniff;

@@ -4,10 +4,11 @@
 use std::io::Write;
 use std::process::ExitCode;
 
+use sipscope::flow::MetricsAccumulator;
 use sipscope::report::stats::Stats;
 
 use super::filter::Filter;
-use super::{CmdResult, Global, NOTHING_MATCHED, StatsArgs, input, metrics, out_err, term};
+use super::{CmdResult, Global, NOTHING_MATCHED, StatsArgs, input, out_err, term};
 
 /// `--help` examples.
 pub const AFTER_HELP: &str = "\
@@ -36,7 +37,9 @@ pub fn run(args: StatsArgs, g: Global) -> CmdResult {
     let metrics = if filter.is_empty() {
         analysis.metrics.clone()
     } else {
-        metrics::over(calls.iter().copied())
+        let mut acc = MetricsAccumulator::default();
+        calls.iter().for_each(|c| acc.add(c));
+        acc.snapshot()
     };
     let stats = Stats::new(
         calls.iter().copied(),

@@ -94,6 +94,7 @@ pub fn call(call_id: &str, kind: Kind, state: &'static str, messages: Vec<Messag
         dtmf: Vec::new(),
         session_changes: Vec::new(),
         closed: Closed::CaptureEnd,
+        session_attempt: kind == Kind::Call,
     }
 }
 
