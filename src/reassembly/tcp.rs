@@ -148,8 +148,15 @@ impl<S: Default> Direction<S> {
         }
     }
 
+    /// Bytes waiting in this direction (unconsumed and out of order).
     fn held(&self) -> usize {
         self.buf.len() + self.waiting_bytes
+    }
+
+    /// Bytes this direction has allocated, what the byte cap counts: the unconsumed
+    /// buffer's capacity (which can exceed its length) and the waiting segments.
+    fn footprint(&self) -> usize {
+        self.buf.capacity() + self.waiting_bytes
     }
 }
 
@@ -279,7 +286,7 @@ impl<S: Default> TcpReassembler<S> {
             self.stats.closed += 1;
             self.drop_dir(dir);
         } else {
-            self.total += dir.held();
+            self.total += dir.footprint();
             self.dirs.insert(key, dir);
             while self.total > self.config.max_total_bytes && !self.dirs.is_empty() {
                 self.evict_lru();
@@ -381,8 +388,12 @@ impl<S: Default> TcpReassembler<S> {
                 .min(dir.buf.len());
             dir.buf.drain(..used);
         }
-        if dir.buf.is_empty() && dir.buf.capacity() > 64 << 10 {
+        // a consumed big message must not pin its buffer: give back what is far beyond the
+        // unconsumed tail (amortised: the bytes consumed since the buffer grew pay for it)
+        if dir.buf.is_empty() {
             dir.buf = Vec::new();
+        } else if dir.buf.capacity() > 4 * dir.buf.len() + 4096 {
+            dir.buf.shrink_to(2 * dir.buf.len());
         }
     }
 
@@ -439,10 +450,11 @@ impl<S: Default> TcpReassembler<S> {
         self.drain_waiting(key, dir, d, consumer);
     }
 
-    /// Takes a direction out of the map (and its bytes out of the total).
+    /// Takes a direction out of the map (and its bytes out of the total). A direction's
+    /// footprint changes only while it is out of the map, so the total stays exact.
     fn remove(&mut self, key: &FlowKey) -> Option<Direction<S>> {
         let dir = self.dirs.remove(key)?;
-        self.total -= dir.held();
+        self.total -= dir.footprint();
         Some(dir)
     }
 
@@ -715,6 +727,40 @@ mod tests {
         };
         t.r.segment(key().reverse(), &rst, t.frame, Timestamp(0), &mut t.c);
         assert_eq!(t.r.held(), (0, 0));
+    }
+
+    #[test]
+    fn a_consumed_big_message_does_not_pin_its_buffer() {
+        // each direction: a 60 KB line over three segments, then one byte of the next line;
+        // once the line is consumed the buffer must shrink, or 65536 directions could pin
+        // 64 GiB while the caps count one byte each
+        let mut r: TcpReassembler<()> = TcpReassembler::new(TcpConfig::default());
+        let mut c = Lines::default();
+        let big = vec![b'x'; 30_000];
+        for port in 0..200u16 {
+            let k = FlowKey {
+                src: key().src,
+                dst: (key().dst.ip(), port).into(),
+            };
+            r.segment(k, &seg(0, true, false, b""), 1, Timestamp(0), &mut c);
+            r.segment(k, &seg(1, false, false, &big), 2, Timestamp(0), &mut c);
+            r.segment(k, &seg(30_001, false, false, &big), 3, Timestamp(0), &mut c);
+            r.segment(
+                k,
+                &seg(60_001, false, false, b"\ny"),
+                4,
+                Timestamp(0),
+                &mut c,
+            );
+        }
+        assert_eq!(c.out.len(), 200);
+        let allocated: usize = r.dirs.values().map(|d| d.buf.capacity()).sum();
+        assert!(allocated <= 200 * 8192, "{allocated} bytes allocated");
+        assert!(
+            allocated <= r.held().1,
+            "{allocated} bytes allocated, {} counted",
+            r.held().1
+        );
     }
 
     #[test]
