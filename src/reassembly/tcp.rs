@@ -132,6 +132,9 @@ struct Direction<S> {
     fin_seq: Option<u32>,
     last_seen: Timestamp,
     state: S,
+    /// What this direction adds to the reassembler's byte total (its footprint and its
+    /// consumer state's, as they were when it went into the map).
+    accounted: usize,
 }
 
 impl<S: Default> Direction<S> {
@@ -145,6 +148,7 @@ impl<S: Default> Direction<S> {
             fin_seq: None,
             last_seen: now,
             state: S::default(),
+            accounted: 0,
         }
     }
 
@@ -166,6 +170,12 @@ impl<S: Default> Direction<S> {
 pub trait Consumer<S> {
     /// Consumes a prefix of `data`.
     fn consume(&mut self, key: &FlowKey, state: &mut S, data: &[u8], d: Delivery) -> usize;
+
+    /// Bytes the consumer keeps in `state` (e.g. a WebSocket message being assembled); the
+    /// reassembler counts them against [`TcpConfig::max_total_bytes`] like its own buffers.
+    fn footprint(&self, _state: &S) -> usize {
+        0
+    }
 }
 
 impl<S, F: FnMut(&FlowKey, &mut S, &[u8], Delivery) -> usize> Consumer<S> for F {
@@ -286,7 +296,8 @@ impl<S: Default> TcpReassembler<S> {
             self.stats.closed += 1;
             self.drop_dir(dir);
         } else {
-            self.total += dir.footprint();
+            dir.accounted = dir.footprint() + consumer.footprint(&dir.state);
+            self.total += dir.accounted;
             self.dirs.insert(key, dir);
             while self.total > self.config.max_total_bytes && !self.dirs.is_empty() {
                 self.evict_lru();
@@ -450,11 +461,11 @@ impl<S: Default> TcpReassembler<S> {
         self.drain_waiting(key, dir, d, consumer);
     }
 
-    /// Takes a direction out of the map (and its bytes out of the total). A direction's
-    /// footprint changes only while it is out of the map, so the total stays exact.
+    /// Takes a direction out of the map (and its bytes out of the total). A direction
+    /// changes only while it is out of the map, so the total stays exact.
     fn remove(&mut self, key: &FlowKey) -> Option<Direction<S>> {
-        let dir = self.dirs.remove(key)?;
-        self.total -= dir.footprint();
+        let mut dir = self.dirs.remove(key)?;
+        self.total -= std::mem::take(&mut dir.accounted);
         Some(dir)
     }
 
@@ -761,6 +772,45 @@ mod tests {
             "{allocated} bytes allocated, {} counted",
             r.held().1
         );
+    }
+
+    /// A consumer that takes every byte into its per-direction state (as the WebSocket
+    /// decoder assembles a message) and says how much it holds.
+    struct Hoarder;
+
+    impl Consumer<Vec<u8>> for Hoarder {
+        fn consume(&mut self, _: &FlowKey, st: &mut Vec<u8>, data: &[u8], _: Delivery) -> usize {
+            st.extend_from_slice(data);
+            data.len()
+        }
+        fn footprint(&self, st: &Vec<u8>) -> usize {
+            st.capacity()
+        }
+    }
+
+    #[test]
+    fn bytes_held_by_the_consumer_count_against_the_cap() {
+        let cfg = TcpConfig {
+            max_total_bytes: 1 << 20,
+            ..TcpConfig::default()
+        };
+        let mut r: TcpReassembler<Vec<u8>> = TcpReassembler::new(cfg);
+        let chunk = vec![b'x'; 1000];
+        for port in 0..100u16 {
+            let k = FlowKey {
+                src: key().src,
+                dst: (key().dst.ip(), port).into(),
+            };
+            r.segment(k, &seg(0, true, false, b""), 1, Timestamp(0), &mut Hoarder);
+            for i in 0..100u32 {
+                let s = seg(1 + i * 1000, false, false, &chunk);
+                r.segment(k, &s, 2, Timestamp(0), &mut Hoarder);
+            }
+            let held: usize = r.dirs.values().map(|d| d.state.capacity()).sum();
+            assert!(held <= 1 << 20, "{held} bytes held by the consumer");
+            assert_eq!(r.held().1, held);
+        }
+        assert!(r.stats().evicted_cap > 0);
     }
 
     #[test]
