@@ -268,3 +268,31 @@ fn pcapng_binary_timestamp_resolution() {
     let r = reader(pcapng_with_idb_options(&[(9, &[20])], 1536));
     assert_eq!(r.current().unwrap().time.as_nanos(), 1_536_000);
 }
+
+#[test]
+fn pcapng_huge_or_lying_block_lengths_are_corrupt_not_allocated() {
+    let good = pcapng_with_idb_options(&[], 1);
+    // a block claiming 4 GiB: reported, nothing allocated, the packet before it delivered
+    let mut huge = good.clone();
+    huge.extend_from_slice(&6u32.to_le_bytes());
+    huge.extend_from_slice(&0xffff_fff0u32.to_le_bytes());
+    huge.extend_from_slice(&[0; 64]);
+    // an enhanced packet block whose captured length runs past the block
+    let mut lying = good.clone();
+    let mut epb = Vec::new();
+    epb.extend_from_slice(&0u32.to_le_bytes());
+    epb.extend_from_slice(&[0; 8]);
+    epb.extend_from_slice(&0x7fff_ffffu32.to_le_bytes());
+    epb.extend_from_slice(&4u32.to_le_bytes());
+    epb.extend_from_slice(b"data");
+    lying.extend(block(6, &epb));
+    for (name, bytes) in [("huge", huge), ("lying", lying)] {
+        let mut cap = Capture::from_readers(vec![reader(bytes)]);
+        assert_eq!(collect(&mut cap).len(), 1, "{name}");
+        let w = cap.warnings();
+        assert!(
+            w.len() == 1 && w[0].contains("corrupt after 1 packets"),
+            "{name}: {w:?}"
+        );
+    }
+}
