@@ -252,12 +252,7 @@ fn invite_outcomes() {
     );
     // the race: the ACK to the 2xx has its own branch and transaction
     let c = call(&doc, "outcome-cancel-race@sipscope.test");
-    let methods: Vec<&str> = c["transactions"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|t| t["method"].as_str().unwrap())
-        .collect();
+    let methods: Vec<&str> = each_str(&c["transactions"], "method");
     assert_eq!(methods, ["INVITE", "CANCEL", "ACK", "BYE"]);
     assert_eq!(c["hangup"], "caller");
     let m = &doc["metrics"];
@@ -385,12 +380,7 @@ fn options_message_subscribe() {
         ),
         (Some("presence"), Some(9), Some(2))
     );
-    let changes: Vec<&str> = s["changes"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|x| x["state"].as_str().unwrap())
-        .collect();
+    let changes: Vec<&str> = each_str(&s["changes"], "state");
     assert_eq!(changes, ["subscribing", "active", "terminated"]);
     // the NOTIFY (18) overtakes the 200 (20): one dialog, ended by the notifier (21)
     let c = call(&doc, "dialog-event-1@sipscope.test");
@@ -721,12 +711,7 @@ fn rfc3665_flows() {
     assert_eq!(c["state"], "completed");
     assert_eq!(flags(c), ["auth-challenged"]);
     assert_eq!(c["legs"].as_array().unwrap().len(), 3);
-    let depth: Vec<u64> = c["legs"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|l| l["via_depth"].as_u64().unwrap())
-        .collect();
+    let depth: Vec<u64> = each_u64(&c["legs"], "via_depth");
     assert_eq!(depth, [1, 2, 3]);
     assert!(retransmitted_frames(c).is_empty());
     // PDD: INVITE 1 -> 407 2; SRD: INVITE 4 -> 180 12 on alice's hop; setup -> 200 15

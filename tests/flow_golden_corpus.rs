@@ -66,12 +66,7 @@ fn prack_call_with_rtp() {
         (Some("terminated"), Some(6), Some(258))
     );
     // INVITE, PRACK, ACK, BYE transactions
-    let methods: Vec<&str> = c["transactions"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|t| t["method"].as_str().unwrap())
-        .collect();
+    let methods: Vec<&str> = each_str(&c["transactions"], "method");
     assert_eq!(methods, ["INVITE", "PRACK", "ACK", "BYE"]);
     let m = &doc["metrics"];
     assert_eq!(
@@ -286,12 +281,7 @@ fn proxy_call_both_legs() {
             ("10.33.6.101", "10.33.6.100", 1)
         ]
     );
-    let leg_of: Vec<u64> = c["messages"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|m| m["leg"].as_u64().unwrap())
-        .collect();
+    let leg_of: Vec<u64> = each_u64(&c["messages"], "leg");
     assert_eq!(leg_of, [0, 0, 1, 1, 1, 0, 1, 0, 2, 2, 2]);
     assert!(
         retransmitted_frames(c).is_empty(),

@@ -126,12 +126,7 @@ pub fn retransmitted_frames(call: &Value) -> Vec<u64> {
 
 /// Frames of all messages.
 pub fn frames(call: &Value) -> Vec<u64> {
-    call["messages"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|m| m["frame"].as_u64().unwrap())
-        .collect()
+    each_u64(&call["messages"], "frame")
 }
 
 /// The flags.
@@ -189,4 +184,22 @@ pub fn between(a: &str, b: &str) -> i64 {
 /// at once: `assert_eq!(nums(&tx, ["cseq", "final_status"]), [Some(1), Some(200)])`.
 pub fn nums<const N: usize>(v: &Value, keys: [&str; N]) -> [Option<u64>; N] {
     keys.map(|k| v[k].as_u64())
+}
+
+/// The string field `key` of every element of a list.
+pub fn each_str<'a>(list: &'a Value, key: &str) -> Vec<&'a str> {
+    list.as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x[key].as_str().unwrap())
+        .collect()
+}
+
+/// The integer field `key` of every element of a list.
+pub fn each_u64(list: &Value, key: &str) -> Vec<u64> {
+    list.as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x[key].as_u64().unwrap())
+        .collect()
 }
