@@ -134,8 +134,6 @@ fn ws_header(len: u64) -> Vec<u8> {
 }
 
 #[test]
-#[ignore = "needs the TCP consumer of src/ingest/stream.rs to report WsDecoder::footprint \
-            (Consumer::footprint); see the hardening report"]
 fn websocket_messages_being_assembled_count_against_the_tcp_cap() {
     // 64 WebSocket connections each start a 900 KB message and send 200 KB of it: the
     // decoder assembles them outside the reassembler's own buffers, so unless they are
