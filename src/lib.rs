@@ -14,6 +14,8 @@
 //!
 //! No layer reaches back up: `sip` knows nothing of packets, `flow` nothing of rendering.
 
+#![warn(missing_docs)]
+
 pub mod capture;
 pub mod decode;
 pub mod flow;

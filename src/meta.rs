@@ -25,9 +25,10 @@ impl Timestamp {
     pub fn as_nanos(self) -> i64 {
         self.0
     }
-    /// Signed difference `self - earlier` in seconds.
+    /// Signed difference `self - earlier` in seconds (saturating: capture files can hold
+    /// any 64-bit time, and a pcapng offset can push one to either end of the range).
     pub fn secs_since(self, earlier: Timestamp) -> f64 {
-        (self.0 - earlier.0) as f64 / 1e9
+        self.0.saturating_sub(earlier.0) as f64 / 1e9
     }
 }
 
@@ -90,4 +91,19 @@ pub struct RawMessage<'a> {
     pub meta: MessageMeta,
     /// Exactly one SIP message (start line through body).
     pub bytes: &'a [u8],
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn secs_since_is_signed_and_saturates() {
+        let t = Timestamp::from_parts(1_700_000_000, 500_000_000);
+        assert_eq!(t.secs_since(Timestamp::from_parts(1_700_000_000, 0)), 0.5);
+        assert_eq!(Timestamp::from_parts(1_700_000_000, 0).secs_since(t), -0.5);
+        let (max, min) = (Timestamp(i64::MAX), Timestamp(i64::MIN));
+        assert_eq!(max.secs_since(min), i64::MAX as f64 / 1e9);
+        assert_eq!(min.secs_since(max), i64::MIN as f64 / 1e9);
+    }
 }

@@ -7,7 +7,7 @@
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream, UdpSocket};
-use std::process::{Command, Stdio};
+use std::process::{Child, ChildStderr, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use serde_json::Value;
@@ -147,33 +147,12 @@ fn check_call(c: &Value, transport: &str) {
     assert!(msgs.iter().all(|m| m["retransmission"] == false), "{c}");
 }
 
-#[test]
-fn sniff_lo_streams_calls_and_writes_a_pcap() {
-    let dir = tempfile::tempdir().unwrap();
-    let pcap = dir.path().join("out.pcap");
-    let tag = format!(
-        "{}-{}",
-        std::process::id(),
-        Instant::now().elapsed().as_nanos()
-    );
-    let (udp_id, tcp_id) = (
-        format!("live-udp-{tag}@127.0.0.1"),
-        format!("live-tcp-{tag}@127.0.0.1"),
-    );
+/// Starts `sipscope sniff -i lo ARGS` and waits until it listens. `None` (after checking
+/// the one-line error) when this process may not capture.
+fn start_sniff(args: &[&std::ffi::OsStr]) -> Option<(Child, BufReader<ChildStderr>)> {
     let mut child = sipscope()
-        .args([
-            "sniff",
-            "-i",
-            "lo",
-            "--ndjson",
-            "-",
-            "--duration",
-            "4",
-            "-f",
-            "tcp or udp",
-            "-w",
-        ])
-        .arg(&pcap)
+        .args(["sniff", "-i", "lo"])
+        .args(args)
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
@@ -190,9 +169,38 @@ fn sniff_lo_streams_calls_and_writes_a_pcap() {
             "{first}"
         );
         eprintln!("skipping the live sniff test: {}", first.trim());
-        return;
+        return None;
     }
     std::thread::sleep(Duration::from_millis(300));
+    Some((child, stderr))
+}
+
+fn unique_tag() -> String {
+    format!(
+        "{}-{}",
+        std::process::id(),
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_nanos()
+    )
+}
+
+#[test]
+fn sniff_lo_streams_calls_and_writes_a_pcap() {
+    let dir = tempfile::tempdir().unwrap();
+    let pcap = dir.path().join("out.pcap");
+    let tag = unique_tag();
+    let (udp_id, tcp_id) = (
+        format!("live-udp-{tag}@127.0.0.1"),
+        format!("live-tcp-{tag}@127.0.0.1"),
+    );
+    let args = ["--ndjson", "-", "--duration", "4", "-f", "tcp or udp", "-w"];
+    let mut args: Vec<&std::ffi::OsStr> = args.iter().map(|a| a.as_ref()).collect();
+    args.push(pcap.as_os_str());
+    let Some((child, mut stderr)) = start_sniff(&args) else {
+        return;
+    };
     udp_call(&udp_id);
     tcp_call(&tcp_id);
     let out = child.wait_with_output().unwrap();
@@ -259,5 +267,55 @@ fn sniff_lo_streams_calls_and_writes_a_pcap() {
         table.lines().filter(|l| l.contains("completed")).count(),
         2,
         "{table}"
+    );
+}
+
+#[test]
+fn sniff_prints_a_finished_call_after_the_linger_even_when_lo_is_quiet() {
+    // the engine only learns that time passes from packets: while the interface is quiet
+    // sniff must still hand out a call that finished, once it has lingered
+    let call_id = format!("linger-{}@127.0.0.1", unique_tag());
+    let filter = "udp and port 1";
+    let args = [
+        "--ndjson",
+        "-",
+        "--linger",
+        "1",
+        "--duration",
+        "30",
+        "-f",
+        filter,
+    ];
+    let args: Vec<&std::ffi::OsStr> = args.iter().map(|a| a.as_ref()).collect();
+    let Some((mut child, _stderr)) = start_sniff(&args) else {
+        return;
+    };
+    // the call's datagrams are the only packets the filter lets through
+    let a = UdpSocket::bind("127.0.0.1:1").unwrap();
+    let b = UdpSocket::bind("127.0.0.1:0").unwrap();
+    let pb = b.local_addr().unwrap().port();
+    for (from_caller, bytes) in call(&call_id, 1, pb, "UDP") {
+        if from_caller {
+            a.send_to(&bytes, ("127.0.0.1", pb)).unwrap();
+        } else {
+            b.send_to(&bytes, ("127.0.0.1", 1)).unwrap();
+        }
+    }
+    let sent = Instant::now();
+    let mut stdout = BufReader::new(child.stdout.take().unwrap());
+    let mut line = String::new();
+    stdout.read_line(&mut line).unwrap();
+    let printed_after = sent.elapsed();
+    let still_running = child.try_wait().unwrap().is_none();
+    child.kill().unwrap();
+    child.wait().unwrap();
+    let c: Value = serde_json::from_str(&line).unwrap_or_else(|e| panic!("{e}: {line:?}"));
+    assert_eq!(c["call_id"], call_id.as_str());
+    check_call(&c, "udp");
+    assert_eq!(c["closed"], "finished", "{c}");
+    // printed by the linger (1 s, scanned once a second), not by the end of the capture
+    assert!(
+        still_running && printed_after < Duration::from_secs(20),
+        "printed after {printed_after:?}, sniff still running: {still_running}"
     );
 }

@@ -2,14 +2,10 @@
 //! document form and each NDJSON line (a `$defs/call`). Captures: the public corpus in
 //! `../shared/corpus/pcaps` and the project's own `captures/`.
 
-use std::path::{Path, PathBuf};
-use std::process::Command;
+mod export_support;
 
+use export_support::{every_capture, export_bytes, root};
 use serde_json::Value;
-
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
 
 fn schema() -> Value {
     let text = std::fs::read_to_string(root().join("docs/schema/export.schema.json"))
@@ -24,43 +20,6 @@ fn call_schema(doc: &Value) -> Value {
         "$ref": "#/$defs/call",
         "$defs": doc["$defs"],
     })
-}
-
-fn captures() -> Vec<PathBuf> {
-    let mut v = Vec::new();
-    for dir in [
-        root().join("../shared/corpus/pcaps"),
-        root().join("captures"),
-    ] {
-        let Ok(rd) = std::fs::read_dir(&dir) else {
-            continue;
-        };
-        for e in rd.flatten() {
-            let p = e.path();
-            let ext = p.extension().and_then(|x| x.to_str()).unwrap_or("");
-            if matches!(ext, "pcap" | "pcapng" | "gz") {
-                v.push(p);
-            }
-        }
-    }
-    v.sort();
-    v
-}
-
-fn export(path: &Path, ndjson: bool) -> Vec<u8> {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_sipscope"));
-    cmd.arg("export").arg(path);
-    if ndjson {
-        cmd.arg("--ndjson");
-    }
-    let out = cmd.output().expect("run sipscope");
-    assert!(
-        out.status.success(),
-        "{}: {}",
-        path.display(),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    out.stdout
 }
 
 fn check(validator: &jsonschema::Validator, value: &Value, what: &str) {
@@ -98,7 +57,7 @@ fn every_export_of_every_capture_validates() {
     let doc = schema();
     let whole = jsonschema::validator_for(&doc).expect("schema compiles");
     let line = jsonschema::validator_for(&call_schema(&doc)).expect("call schema compiles");
-    let caps = captures();
+    let caps = every_capture();
     assert!(
         caps.len() >= 30,
         "expected the corpus beside the repository, found {}",
@@ -107,12 +66,12 @@ fn every_export_of_every_capture_validates() {
     let mut calls = 0;
     for cap in &caps {
         let name = cap.file_name().unwrap().to_string_lossy().to_string();
-        let out = export(cap, false);
+        let out = export_bytes(cap, &[]);
         let value: Value =
             serde_json::from_slice(&out).unwrap_or_else(|e| panic!("{name}: not JSON: {e}"));
         check(&whole, &value, &name);
         calls += value["calls"].as_array().unwrap().len();
-        let nd = export(cap, true);
+        let nd = export_bytes(cap, &["--ndjson"]);
         let text = String::from_utf8(nd).expect("UTF-8");
         let mut n = 0;
         for (i, l) in text.lines().enumerate() {

@@ -4,9 +4,9 @@
 //! states, flags, legs, retransmissions, timings to the microsecond, PRACK pairs and
 //! problems, transfer outcomes and links, registrations and subscriptions.
 
-mod flow_support;
+mod export_support;
 
-use flow_support::*;
+use export_support::*;
 use serde_json::Value;
 
 /// (rseq, status, response_frame, prack_frame, prack_status, acknowledged) of a PRACK record.
@@ -239,12 +239,8 @@ fn invite_outcomes() {
     let tx = c["transactions"].as_array().unwrap();
     assert_eq!(tx.len(), 2);
     assert_eq!(
-        (
-            tx[0]["cancelled_by"].as_u64(),
-            tx[0]["ack_frame"].as_u64(),
-            tx[0]["final_frame"].as_u64()
-        ),
-        (Some(1), Some(7), Some(6))
+        nums(&tx[0], ["cancelled_by", "ack_frame", "final_frame"]),
+        [Some(1), Some(7), Some(6)]
     );
     assert_eq!(
         (
@@ -256,31 +252,18 @@ fn invite_outcomes() {
     );
     // the race: the ACK to the 2xx has its own branch and transaction
     let c = call(&doc, "outcome-cancel-race@sipscope.test");
-    let methods: Vec<&str> = c["transactions"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|t| t["method"].as_str().unwrap())
-        .collect();
+    let methods: Vec<&str> = each_str(&c["transactions"], "method");
     assert_eq!(methods, ["INVITE", "CANCEL", "ACK", "BYE"]);
     assert_eq!(c["hangup"], "caller");
     let m = &doc["metrics"];
     // 8 attempts, 1 answered, 1 redirected; effective: 200, 486, 603; ineffective: 503, 408
     assert_eq!(
-        (
-            m["session_attempts"].as_u64(),
-            m["answered"].as_u64(),
-            m["redirected"].as_u64()
-        ),
-        (Some(8), Some(1), Some(1))
+        nums(m, ["session_attempts", "answered", "redirected"]),
+        [Some(8), Some(1), Some(1)]
     );
     assert_eq!(
-        (
-            m["effective"].as_u64(),
-            m["ineffective"].as_u64(),
-            m["completed"].as_u64()
-        ),
-        (Some(3), Some(2), Some(1))
+        nums(m, ["effective", "ineffective", "completed"]),
+        [Some(3), Some(2), Some(1)]
     );
     assert!((m["ser"].as_f64().unwrap() - 100.0 / 7.0).abs() < 1e-9);
     assert!((m["seer"].as_f64().unwrap() - 300.0 / 7.0).abs() < 1e-9);
@@ -331,17 +314,13 @@ fn auth_register_invite_401() {
     );
     let reg = &r["registration"];
     assert_eq!(
-        (
-            reg["attempts"].as_u64(),
-            reg["auth_challenges"].as_u64(),
-            reg["successes"].as_u64()
-        ),
-        (Some(3), Some(1), Some(2))
+        nums(reg, ["attempts", "auth_challenges", "successes"]),
+        [Some(3), Some(1), Some(2)]
     );
     // bound for 3600 s by frame 4, then removed: the last 2xx grants 0
     assert_eq!(
-        (reg["expires"].as_u64(), reg["registered_frame"].as_u64()),
-        (Some(0), Some(4))
+        nums(reg, ["expires", "registered_frame"]),
+        [Some(0), Some(4)]
     );
     assert_eq!(reg["requested_expires"], 0);
     // the registrar's 200 lists the binding (as its SIPp scenario writes it, host missing)
@@ -401,12 +380,7 @@ fn options_message_subscribe() {
         ),
         (Some("presence"), Some(9), Some(2))
     );
-    let changes: Vec<&str> = s["changes"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|x| x["state"].as_str().unwrap())
-        .collect();
+    let changes: Vec<&str> = each_str(&s["changes"], "state");
     assert_eq!(changes, ["subscribing", "active", "terminated"]);
     // the NOTIFY (18) overtakes the 200 (20): one dialog, ended by the notifier (21)
     let c = call(&doc, "dialog-event-1@sipscope.test");
@@ -442,10 +416,7 @@ fn rfc5589_basic_transfer() {
         (Some("completed"), Some("completed"))
     );
     let t = &a["transfers"][0];
-    assert_eq!(
-        (t["refer_frame"].as_u64(), t["refer_cseq"].as_u64()),
-        (Some(6), Some(2))
-    );
+    assert_eq!(nums(t, ["refer_frame", "refer_cseq"]), [Some(6), Some(2)]);
     assert_eq!(t["refer_to"], "sip:carol@10.10.0.3:5060");
     assert_eq!(t["referred_by"], "sip:bob@10.10.0.2");
     assert_eq!(
@@ -510,8 +481,8 @@ fn refer_failed_486_then_503() {
     );
     // the second REFER's NOTIFYs say Event: refer;id=3
     assert_eq!(
-        (t[1]["refer_frame"].as_u64(), t[1]["refer_cseq"].as_u64()),
-        (Some(17), Some(3))
+        nums(&t[1], ["refer_frame", "refer_cseq"]),
+        [Some(17), Some(3)]
     );
     assert_eq!(
         (t[1]["outcome"].as_str(), t[1]["final_status"].as_u64()),
@@ -559,8 +530,8 @@ fn refer_rejected_and_norefersub() {
     let c = call(&doc, "refer-norefersub@sipscope.test");
     let t = &c["transfers"][0];
     assert_eq!(
-        (t["refer_frame"].as_u64(), t["refer_status"].as_u64()),
-        (Some(24), Some(202))
+        nums(t, ["refer_frame", "refer_status"]),
+        [Some(24), Some(202)]
     );
     assert_eq!(
         (t["refer_sub"].as_bool(), t["outcome"].as_str()),
@@ -740,12 +711,7 @@ fn rfc3665_flows() {
     assert_eq!(c["state"], "completed");
     assert_eq!(flags(c), ["auth-challenged"]);
     assert_eq!(c["legs"].as_array().unwrap().len(), 3);
-    let depth: Vec<u64> = c["legs"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|l| l["via_depth"].as_u64().unwrap())
-        .collect();
+    let depth: Vec<u64> = each_u64(&c["legs"], "via_depth");
     assert_eq!(depth, [1, 2, 3]);
     assert!(retransmitted_frames(c).is_empty());
     // PDD: INVITE 1 -> 407 2; SRD: INVITE 4 -> 180 12 on alice's hop; setup -> 200 15

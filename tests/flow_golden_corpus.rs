@@ -5,9 +5,9 @@
 //! tcp6060 needs `-d tcp.port==6060,sip`) and is asserted one by one: states, flags,
 //! timings to the microsecond, PRACK pairs and transfer outcomes with their frames.
 
-mod flow_support;
+mod export_support;
 
-use flow_support::*;
+use export_support::*;
 use serde_json::Value;
 
 #[test]
@@ -66,12 +66,7 @@ fn prack_call_with_rtp() {
         (Some("terminated"), Some(6), Some(258))
     );
     // INVITE, PRACK, ACK, BYE transactions
-    let methods: Vec<&str> = c["transactions"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|t| t["method"].as_str().unwrap())
-        .collect();
+    let methods: Vec<&str> = each_str(&c["transactions"], "method");
     assert_eq!(methods, ["INVITE", "PRACK", "ACK", "BYE"]);
     let m = &doc["metrics"];
     assert_eq!(
@@ -133,12 +128,8 @@ fn sll_ipv6_frag_forked_prack_update() {
     let p = c["prack"].as_array().unwrap();
     assert_eq!(p.len(), 3);
     assert_eq!(
-        (
-            p[0]["rseq"].as_u64(),
-            p[0]["status"].as_u64(),
-            p[0]["response_frame"].as_u64()
-        ),
-        (Some(1), Some(183), Some(6))
+        nums(&p[0], ["rseq", "status", "response_frame"]),
+        [Some(1), Some(183), Some(6)]
     );
     assert_eq!(p[0]["to_tag"], "1632476SIPpTag0171847");
     assert_eq!(p[0]["prack_frame"], Value::Null);
@@ -148,38 +139,28 @@ fn sll_ipv6_frag_forked_prack_update() {
         ["final-before-prack", "never-pracked"]
     );
     assert_eq!(
-        (
-            p[1]["rseq"].as_u64(),
-            p[1]["status"].as_u64(),
-            p[1]["response_frame"].as_u64()
-        ),
-        (Some(1), None, None)
+        nums(&p[1], ["rseq", "status", "response_frame"]),
+        [Some(1), None, None]
     );
     assert_eq!(
-        (
-            p[1]["prack_frame"].as_u64(),
-            p[1]["prack_status"].as_u64(),
-            p[1]["prack_response_frame"].as_u64()
+        nums(
+            &p[1],
+            ["prack_frame", "prack_status", "prack_response_frame"]
         ),
-        (Some(8), Some(200), Some(10))
+        [Some(8), Some(200), Some(10)]
     );
     assert_eq!(p[1]["rack"], "1 2 INVITE");
     assert_eq!(strs(&p[1]["problems"]), ["rack-cseq-mismatch"]);
     assert_eq!(
-        (
-            p[2]["rseq"].as_u64(),
-            p[2]["status"].as_u64(),
-            p[2]["response_frame"].as_u64()
-        ),
-        (Some(2), Some(183), Some(16))
+        nums(&p[2], ["rseq", "status", "response_frame"]),
+        [Some(2), Some(183), Some(16)]
     );
     assert_eq!(
-        (
-            p[2]["prack_frame"].as_u64(),
-            p[2]["prack_status"].as_u64(),
-            p[2]["prack_response_frame"].as_u64()
+        nums(
+            &p[2],
+            ["prack_frame", "prack_status", "prack_response_frame"]
         ),
-        (Some(18), Some(200), Some(20))
+        [Some(18), Some(200), Some(20)]
     );
     assert_eq!(p[2]["acknowledged"], true);
     assert!(p[2]["problems"].as_array().unwrap().is_empty());
@@ -190,12 +171,8 @@ fn sll_ipv6_frag_forked_prack_update() {
         assert_eq!(x["method"], "UPDATE");
         assert_eq!(x["dialog_state"], "early");
         assert_eq!(
-            (
-                x["frame"].as_u64(),
-                x["status"].as_u64(),
-                x["status_frame"].as_u64()
-            ),
-            (Some(frame), Some(200), Some(status_frame))
+            nums(x, ["frame", "status", "status_frame"]),
+            [Some(frame), Some(200), Some(status_frame)]
         );
     }
 }
@@ -229,8 +206,8 @@ fn refer_blind_transfer_notify_sipfrag_488() {
     assert_eq!(t["referred_by"], "sip:0@192.168.5.11");
     assert_eq!(t["attended"], false);
     assert_eq!(
-        (t["refer_status"].as_u64(), t["refer_status_frame"].as_u64()),
-        (Some(202), Some(589))
+        nums(t, ["refer_status", "refer_status_frame"]),
+        [Some(202), Some(589)]
     );
     // NOTIFY (Event: refer;id=1) sipfrag 100 Trying (frame 593) and 180 Ringing (597), both
     // answered 488; no final sipfrag, subscription still active: pending
@@ -238,20 +215,12 @@ fn refer_blind_transfer_notify_sipfrag_488() {
     let n = t["notifies"].as_array().unwrap();
     assert_eq!(n.len(), 2);
     assert_eq!(
-        (
-            n[0]["frame"].as_u64(),
-            n[0]["sipfrag_status"].as_u64(),
-            n[0]["response_status"].as_u64()
-        ),
-        (Some(593), Some(100), Some(488))
+        nums(&n[0], ["frame", "sipfrag_status", "response_status"]),
+        [Some(593), Some(100), Some(488)]
     );
     assert_eq!(
-        (
-            n[1]["frame"].as_u64(),
-            n[1]["sipfrag_status"].as_u64(),
-            n[1]["response_status"].as_u64()
-        ),
-        (Some(597), Some(180), Some(488))
+        nums(&n[1], ["frame", "sipfrag_status", "response_status"]),
+        [Some(597), Some(180), Some(488)]
     );
     assert_eq!(n[0]["subscription_state"], "active");
     assert_eq!(t["outcome"], "pending");
@@ -312,12 +281,7 @@ fn proxy_call_both_legs() {
             ("10.33.6.101", "10.33.6.100", 1)
         ]
     );
-    let leg_of: Vec<u64> = c["messages"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|m| m["leg"].as_u64().unwrap())
-        .collect();
+    let leg_of: Vec<u64> = each_u64(&c["messages"], "leg");
     assert_eq!(leg_of, [0, 0, 1, 1, 1, 0, 1, 0, 2, 2, 2]);
     assert!(
         retransmitted_frames(c).is_empty(),
@@ -366,20 +330,12 @@ fn register_invite_cancel_auth_udp() {
     assert_eq!(frames(r[0]), (1..=18).collect::<Vec<u64>>());
     let reg = &r[0]["registration"];
     assert_eq!(
-        (
-            reg["attempts"].as_u64(),
-            reg["auth_challenges"].as_u64(),
-            reg["successes"].as_u64()
-        ),
-        (Some(8), Some(6), Some(1))
+        nums(reg, ["attempts", "auth_challenges", "successes"]),
+        [Some(8), Some(6), Some(1)]
     );
     assert_eq!(
-        (
-            reg["registered_frame"].as_u64(),
-            reg["expires"].as_u64(),
-            reg["result"].as_u64()
-        ),
-        (Some(18), Some(1200), Some(200))
+        nums(reg, ["registered_frame", "expires", "result"]),
+        [Some(18), Some(1200), Some(200)]
     );
     assert_eq!(reg["aor"], "sip:voi18063@sip.cybercity.dk");
     // RRD: the round that succeeded began at frame 14 (366.066160; the previous final
@@ -455,10 +411,7 @@ fn register_invite_cancel_auth_udp() {
         (c["state"].as_str(), c["final_status"].as_u64()),
         (Some("rejected"), Some(480))
     );
-    assert_eq!(
-        (c["reason"]["frame"].as_u64(), c["reason"]["cause"].as_u64()),
-        (Some(75), Some(21))
-    );
+    assert_eq!(nums(&c["reason"], ["frame", "cause"]), [Some(75), Some(21)]);
     assert_eq!(
         (us(&c["timings"]["pdd"]), us(&c["timings"]["srd"])),
         (Some(157_676), Some(426_462))
@@ -466,13 +419,11 @@ fn register_invite_cancel_auth_udp() {
     // metrics: 4 attempts, none answered, one effective (480), one ineffective (408)
     let m = &doc["metrics"];
     assert_eq!(
-        (
-            m["session_attempts"].as_u64(),
-            m["answered"].as_u64(),
-            m["effective"].as_u64(),
-            m["ineffective"].as_u64()
+        nums(
+            m,
+            ["session_attempts", "answered", "effective", "ineffective"]
         ),
-        (Some(4), Some(0), Some(1), Some(1))
+        [Some(4), Some(0), Some(1), Some(1)]
     );
     assert_eq!(
         (
@@ -526,12 +477,8 @@ fn tcp6060_multisegment_prack_update_cancel() {
         let p = c["prack"].as_array().unwrap();
         assert_eq!(p.len(), 1, "{id}");
         assert_eq!(
-            (
-                p[0]["response_frame"].as_u64(),
-                p[0]["prack_frame"].as_u64(),
-                p[0]["rseq"].as_u64()
-            ),
-            (Some(resp), Some(prack), Some(rseq)),
+            nums(&p[0], ["response_frame", "prack_frame", "rseq"]),
+            [Some(resp), Some(prack), Some(rseq)],
             "{id}"
         );
         assert_eq!(

@@ -3,34 +3,16 @@
 //! Nothing may panic (debug builds check arithmetic overflow), and every message with a
 //! Call-ID must land in exactly one call.
 
+mod export_support;
+
 use std::path::PathBuf;
 
+use export_support::every_capture;
 use sipscope::capture::Capture;
 use sipscope::flow::{Config, Engine};
 use sipscope::ingest::Ingest;
 use sipscope::meta::{MessageMeta, Timestamp};
 use sipscope::sip;
-
-fn captures() -> Vec<PathBuf> {
-    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    let mut v = Vec::new();
-    for dir in [root.join("../shared/corpus/pcaps"), root.join("captures")] {
-        let Ok(rd) = std::fs::read_dir(&dir) else {
-            continue;
-        };
-        for e in rd.flatten() {
-            let p = e.path();
-            if matches!(
-                p.extension().and_then(|x| x.to_str()),
-                Some("pcap" | "pcapng")
-            ) {
-                v.push(p);
-            }
-        }
-    }
-    v.sort();
-    v
-}
 
 fn messages(path: &PathBuf) -> Vec<(MessageMeta, Vec<u8>)> {
     let mut cap = Capture::open(&[path]).expect("open");
@@ -68,7 +50,7 @@ fn run(msgs: &[(MessageMeta, Vec<u8>)], config: Config, drain_at: Option<usize>)
 
 #[test]
 fn hostile_orders_do_not_panic_and_lose_nothing() {
-    let caps = captures();
+    let caps = every_capture();
     assert!(!caps.is_empty());
     let mut seed = 0x9e37_79b9_7f4a_7c15u64;
     let mut next = move || {

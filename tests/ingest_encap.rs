@@ -231,3 +231,31 @@ fn pcapng_with_several_link_types() {
         [1, 2, 3, 4]
     );
 }
+
+/// `levels` tunnels around a UDP SIP message, alternating IP-in-IP and GRE.
+fn nested(levels: usize, msg: &[u8]) -> Vec<u8> {
+    let mut packet = udp4(msg);
+    for level in 0..levels {
+        packet = if level % 2 == 0 {
+            build::ipv4(V4::new([172, 16, 1, 1], [172, 16, 1, 2], 4), &packet)
+        } else {
+            let gre = build::gre(0x0800, Some(level as u32), None, &packet);
+            build::ipv4(V4::new([172, 16, 2, 1], [172, 16, 2, 2], 47), &gre)
+        };
+    }
+    build::ethernet(0x0800, &packet)
+}
+
+#[test]
+fn tunnels_nested_too_deep_are_refused_and_counted() {
+    let msg = request("OPTIONS", "deep", 1, 0);
+    let mut cap = Cap::default();
+    // 8 levels (ingest::MAX_DEPTH) still decode; 9 and a hostile 1000 do not
+    cap.eth(nested(sipscope::ingest::MAX_DEPTH, &msg));
+    cap.eth(nested(sipscope::ingest::MAX_DEPTH + 1, &msg));
+    cap.eth(nested(1000, &msg));
+    let r = run(cap.pcap());
+    assert_eq!(r.summaries(), ["OPTIONS 1 deep"]);
+    assert_eq!(r.msgs[0].frame, 1);
+    assert_eq!(r.stats.too_deep, 2);
+}

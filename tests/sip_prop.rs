@@ -28,26 +28,13 @@ fn fields() -> impl Strategy<Value = Fields> {
         token(),
         proptest::option::of(token()),
         any::<u32>(),
-        prop::sample::select(vec![
-            "INVITE",
-            "ACK",
-            "BYE",
-            "CANCEL",
-            "REGISTER",
-            "OPTIONS",
-            "INFO",
-            "SUBSCRIBE",
-            "NOTIFY",
-            "REFER",
-            "PRACK",
-            "UPDATE",
-            "SERVICE",
-            "BENOTIFY",
-            "COMET",
-            "MESSAGE",
-            "PUBLISH",
-            "FOOBAR",
-        ]),
+        prop::sample::select(
+            Method::KNOWN
+                .iter()
+                .map(|m| m.as_str())
+                .chain(["FOOBAR"])
+                .collect::<Vec<_>>(),
+        ),
         prop::collection::vec(
             (
                 "[a-z][a-z0-9-]{0,10}\\.example\\.com",

@@ -491,6 +491,8 @@ fn invalid_messages_the_lenient_parser_still_reads() {
         ("lwsstart.dat", "start_line_whitespace"),
         ("trws.dat", "start_line_whitespace"),
         ("baddn.dat", "unterminated_head"),
+        // Over a datagram the body is bounded anyway; tshark reads it too.
+        ("ncl.dat", "bad_content_length"),
     ];
     for (file, quirk) in lenient_ok {
         let b = data(file);
@@ -499,13 +501,7 @@ fn invalid_messages_the_lenient_parser_still_reads() {
         assert!(m.call_id().is_some(), "{file}");
     }
     // Unreadable even leniently.
-    for file in [
-        "ncl.dat",
-        "lwsruri.dat",
-        "badvers.dat",
-        "bigcode.dat",
-        "test.dat",
-    ] {
+    for file in ["lwsruri.dat", "badvers.dat", "bigcode.dat", "test.dat"] {
         assert!(sip::parse(&data(file)).is_err(), "{file}");
     }
     // quotbal: the message is kept, but To cannot be read.

@@ -1,7 +1,8 @@
 //! Live capture through libpcap (cargo feature `live`): an interface (or `any`), an optional
 //! BPF filter, a snaplen of 262144 so that no SIP message is cut (heplify's 8192 cuts big
 //! INVITEs), promiscuous by default, stopped from another thread or by Ctrl-C through
-//! libpcap's breakloop, with the kernel's drop counts at the end.
+//! libpcap's breakloop, with the kernel's drop counts at the end. Reads do not block:
+//! [`LiveCapture::next_event`] reports a quiet interface every quarter of a second.
 //!
 //! Files never go through libpcap (see [`super::Capture`]): libpcap cannot read pcapng files
 //! whose interfaces have different link types.
@@ -150,6 +151,30 @@ impl Stopper {
     }
 }
 
+/// How long one read waits for a packet, in milliseconds.
+const READ_TIMEOUT_MS: i32 = 250;
+
+/// Waits until the capture's socket is readable or `ms` milliseconds have passed.
+#[cfg(unix)]
+fn wait_readable(cap: &pcap::Capture<pcap::Active>, ms: i32) {
+    use std::os::unix::io::AsRawFd;
+    let mut fd = libc::pollfd {
+        fd: cap.as_raw_fd(),
+        events: libc::POLLIN,
+        revents: 0,
+    };
+    // SAFETY: one valid pollfd, for the length given; an error or EINTR is a short wait
+    unsafe {
+        libc::poll(&mut fd, 1, ms);
+    }
+}
+
+/// Waits a little (no selectable descriptor to wait on).
+#[cfg(not(unix))]
+fn wait_readable(_cap: &pcap::Capture<pcap::Active>, ms: i32) {
+    std::thread::sleep(std::time::Duration::from_millis(ms.max(0) as u64 / 10));
+}
+
 /// A live capture on one interface.
 pub struct LiveCapture {
     cap: pcap::Capture<pcap::Active>,
@@ -159,6 +184,19 @@ pub struct LiveCapture {
     stopped: Arc<AtomicBool>,
     error: Option<LiveError>,
     buf: Vec<u8>,
+    /// Time and original length of the frame in `buf`.
+    last: Option<(Timestamp, u32)>,
+}
+
+/// What [`LiveCapture::next_event`] saw.
+#[derive(Debug)]
+pub enum LiveEvent<'a> {
+    /// A frame.
+    Frame(Frame<'a>),
+    /// No packet within the read timeout.
+    Idle,
+    /// Stopped, or the capture failed ([`LiveCapture::error`]).
+    End,
 }
 
 impl LiveCapture {
@@ -166,14 +204,19 @@ impl LiveCapture {
     pub fn open(opts: &LiveOptions) -> Result<LiveCapture, LiveError> {
         let iface = opts.interface.as_str();
         let inactive = pcap::Capture::from_device(iface).map_err(|e| classify(iface, e))?;
-        let mut cap = inactive
+        let cap = inactive
             .promisc(opts.promiscuous)
             .snaplen(opts.snaplen)
             .buffer_size(opts.buffer_size)
             .immediate_mode(true)
-            .timeout(250)
+            .timeout(READ_TIMEOUT_MS)
             .open()
             .map_err(|e| classify(iface, e))?;
+        // libpcap's read timeout does not wake a reader up on a quiet interface (TPACKET
+        // rings block in poll(2) until a packet comes): read without blocking and wait on
+        // the socket ourselves, READ_TIMEOUT_MS at a time, so that `next_event` can report
+        // the interface idle and a stop request is seen in time
+        let mut cap = cap.setnonblock().map_err(|e| classify(iface, e))?;
         if let Some(filter) = &opts.filter {
             cap.filter(filter, true).map_err(|e| LiveError::BadFilter {
                 filter: filter.clone(),
@@ -189,6 +232,7 @@ impl LiveCapture {
             stopped: Arc::new(AtomicBool::new(false)),
             error: None,
             buf: Vec::with_capacity(65_536),
+            last: None,
         })
     }
 
@@ -215,9 +259,24 @@ impl LiveCapture {
     /// [`LiveCapture::error`]). The bytes are copied into a buffer reused from frame to frame
     /// (libpcap's own buffer cannot be lent out of the retry loop).
     pub fn next_frame(&mut self) -> Option<Frame<'_>> {
+        loop {
+            match self.next_event() {
+                LiveEvent::Idle => continue,
+                LiveEvent::Frame(_) => break,
+                LiveEvent::End => return None,
+            }
+        }
+        self.current()
+    }
+
+    /// The next frame, or [`LiveEvent::Idle`] when no packet came within the read timeout
+    /// (a quarter of a second), so that a caller can hand out finished calls while the
+    /// interface is quiet.
+    pub fn next_event(&mut self) -> LiveEvent<'_> {
+        let mut waited = false;
         let (time, orig_len) = loop {
             if self.stopped.load(Ordering::SeqCst) {
-                return None;
+                return LiveEvent::End;
             }
             match self.cap.next_packet() {
                 // time_t and suseconds_t are 32 bits on some targets: keep the casts
@@ -232,15 +291,30 @@ impl LiveCapture {
                         p.header.len,
                     );
                 }
-                Err(pcap::Error::TimeoutExpired) => continue,
-                Err(pcap::Error::NoMorePackets) => return None,
+                // nothing buffered: wait for the socket once, then report the quiet
+                Err(pcap::Error::TimeoutExpired) if !waited => {
+                    waited = true;
+                    wait_readable(&self.cap, READ_TIMEOUT_MS);
+                }
+                Err(pcap::Error::TimeoutExpired) => return LiveEvent::Idle,
+                Err(pcap::Error::NoMorePackets) => return LiveEvent::End,
                 Err(e) => {
                     self.error = Some(classify(&self.interface, e));
-                    return None;
+                    return LiveEvent::End;
                 }
             }
         };
         self.number += 1;
+        self.last = Some((time, orig_len));
+        match self.current() {
+            Some(f) => LiveEvent::Frame(f),
+            None => LiveEvent::End,
+        }
+    }
+
+    /// The frame read last.
+    fn current(&self) -> Option<Frame<'_>> {
+        let (time, orig_len) = self.last?;
         Some(Frame {
             number: self.number,
             time,

@@ -26,6 +26,19 @@ struct Interface {
     snaplen: u32,
 }
 
+/// Timestamp units per second from `if_tsresol`: 10^n, or 2^n when the top bit is set
+/// (pcap-parser's own helper refuses every binary resolution). An impossible value (10^20
+/// and beyond, 2^64 and beyond) falls back to the default, microseconds.
+fn resolution(tsresol: u8) -> u64 {
+    let n = u32::from(tsresol & 0x7f);
+    let units = if tsresol & 0x80 == 0 {
+        10u64.checked_pow(n)
+    } else {
+        1u64.checked_shl(n)
+    };
+    units.unwrap_or(1_000_000)
+}
+
 /// State carried from block to block.
 #[derive(Default)]
 pub(crate) struct PcapNgState {
@@ -83,7 +96,7 @@ impl PcapNgState {
                     }
                     self.interfaces.push(Interface {
                         link: LinkType((idb.linktype.0 as u32) & 0x03ff_ffff),
-                        resolution: idb.ts_resolution().unwrap_or(1_000_000).max(1),
+                        resolution: resolution(idb.if_tsresol),
                         offset: idb.ts_offset(),
                         snaplen: idb.snaplen,
                     });
@@ -96,7 +109,10 @@ impl PcapNgState {
                         ));
                     };
                     let ticks = ((epb.ts_high as u64) << 32) | epb.ts_low as u64;
-                    let secs = (ticks / iface.resolution) as i64 + iface.offset;
+                    // the offset comes from the file: saturate rather than overflow
+                    let secs = i64::try_from(ticks / iface.resolution)
+                        .unwrap_or(i64::MAX)
+                        .saturating_add(iface.offset);
                     let frac = ticks % iface.resolution;
                     let nanos = (frac as u128 * 1_000_000_000 / iface.resolution as u128) as u32;
                     let time = Timestamp::from_parts(secs, nanos);

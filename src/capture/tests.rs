@@ -197,3 +197,102 @@ fn large_packets_grow_the_buffer() {
     assert_eq!(got[0].3.len(), 3 << 20);
     assert_eq!(got[1].3, b"small");
 }
+
+/// A little-endian pcapng block.
+fn block(kind: u32, body: &[u8]) -> Vec<u8> {
+    let len = (12 + body.len().next_multiple_of(4)) as u32;
+    let mut b = Vec::new();
+    b.extend_from_slice(&kind.to_le_bytes());
+    b.extend_from_slice(&len.to_le_bytes());
+    b.extend_from_slice(body);
+    b.resize(len as usize - 4, 0);
+    b.extend_from_slice(&len.to_le_bytes());
+    b
+}
+
+/// A pcapng file with one Ethernet interface carrying these IDB options (code, value) and
+/// one enhanced packet block with this raw 64-bit timestamp.
+fn pcapng_with_idb_options(options: &[(u16, &[u8])], ticks: u64) -> Vec<u8> {
+    let mut shb = Vec::new();
+    shb.extend_from_slice(&0x1a2b_3c4du32.to_le_bytes());
+    shb.extend_from_slice(&[1, 0, 0, 0]);
+    shb.extend_from_slice(&(-1i64).to_le_bytes());
+    let mut idb = Vec::new();
+    idb.extend_from_slice(&1u16.to_le_bytes());
+    idb.extend_from_slice(&[0, 0]);
+    idb.extend_from_slice(&65535u32.to_le_bytes());
+    for (code, value) in options {
+        idb.extend_from_slice(&code.to_le_bytes());
+        idb.extend_from_slice(&(value.len() as u16).to_le_bytes());
+        idb.extend_from_slice(value);
+        idb.resize(idb.len().next_multiple_of(4), 0);
+    }
+    idb.extend_from_slice(&[0; 4]);
+    let mut epb = Vec::new();
+    epb.extend_from_slice(&0u32.to_le_bytes());
+    epb.extend_from_slice(&((ticks >> 32) as u32).to_le_bytes());
+    epb.extend_from_slice(&(ticks as u32).to_le_bytes());
+    epb.extend_from_slice(&4u32.to_le_bytes());
+    epb.extend_from_slice(&4u32.to_le_bytes());
+    epb.extend_from_slice(b"data");
+    let mut out = block(0x0a0d_0d0a, &shb);
+    out.extend(block(1, &idb));
+    out.extend(block(6, &epb));
+    out
+}
+
+#[test]
+fn pcapng_extreme_timestamp_offset_saturates() {
+    // 2^64-1 ticks of one second each, shifted by i64::MAX seconds: no overflow, a
+    // saturated time; and the same with the most negative offset
+    for offset in [i64::MAX, i64::MIN] {
+        let file = pcapng_with_idb_options(&[(9, &[0]), (14, &offset.to_le_bytes())], u64::MAX);
+        let r = reader(file);
+        let f = r.current().expect("the packet is read");
+        assert_eq!(f.data, b"data");
+        let want = if offset > 0 {
+            i64::MAX
+        } else {
+            i64::MIN + i64::MAX
+        };
+        assert_eq!(f.time, Timestamp::from_parts(want, 0), "offset {offset}");
+    }
+}
+
+#[test]
+fn pcapng_binary_timestamp_resolution() {
+    // if_tsresol 0x8a: units of 2^-10 s; 1536 ticks are 1.5 s
+    let r = reader(pcapng_with_idb_options(&[(9, &[0x8a])], 1536));
+    assert_eq!(r.current().unwrap().time.as_nanos(), 1_500_000_000);
+    // an impossible resolution (10^20 per second) falls back to microseconds, the default
+    let r = reader(pcapng_with_idb_options(&[(9, &[20])], 1536));
+    assert_eq!(r.current().unwrap().time.as_nanos(), 1_536_000);
+}
+
+#[test]
+fn pcapng_huge_or_lying_block_lengths_are_corrupt_not_allocated() {
+    let good = pcapng_with_idb_options(&[], 1);
+    // a block claiming 4 GiB: reported, nothing allocated, the packet before it delivered
+    let mut huge = good.clone();
+    huge.extend_from_slice(&6u32.to_le_bytes());
+    huge.extend_from_slice(&0xffff_fff0u32.to_le_bytes());
+    huge.extend_from_slice(&[0; 64]);
+    // an enhanced packet block whose captured length runs past the block
+    let mut lying = good.clone();
+    let mut epb = Vec::new();
+    epb.extend_from_slice(&0u32.to_le_bytes());
+    epb.extend_from_slice(&[0; 8]);
+    epb.extend_from_slice(&0x7fff_ffffu32.to_le_bytes());
+    epb.extend_from_slice(&4u32.to_le_bytes());
+    epb.extend_from_slice(b"data");
+    lying.extend(block(6, &epb));
+    for (name, bytes) in [("huge", huge), ("lying", lying)] {
+        let mut cap = Capture::from_readers(vec![reader(bytes)]);
+        assert_eq!(collect(&mut cap).len(), 1, "{name}");
+        let w = cap.warnings();
+        assert!(
+            w.len() == 1 && w[0].contains("corrupt after 1 packets"),
+            "{name}: {w:?}"
+        );
+    }
+}

@@ -6,8 +6,8 @@ use std::process::ExitCode;
 use sipscope::flow::Call;
 use sipscope::report::table;
 
-use super::filter::Filter;
-use super::{CallsArgs, CmdResult, Global, NOTHING_MATCHED, SortKey, input, out_err, term};
+use super::filter::{self, Filter};
+use super::{CallsArgs, CmdResult, Global, SortKey, input, out_err, term};
 
 /// `--help` examples.
 pub const AFTER_HELP: &str = "\
@@ -38,14 +38,7 @@ pub fn run(args: CallsArgs, g: Global) -> CmdResult {
             }
             return Ok(ExitCode::SUCCESS);
         }
-        if !g.quiet {
-            eprintln!(
-                "sipscope: no call matched ({} {} in the input)",
-                calls.len(),
-                if calls.len() == 1 { "call" } else { "calls" }
-            );
-        }
-        return Ok(ExitCode::from(NOTHING_MATCHED));
+        return Ok(filter::no_match(calls.len(), g));
     }
     sort(&mut rows, args.sort);
     if args.reverse {

@@ -12,13 +12,11 @@ use std::fs::File;
 use std::io::{self, BufWriter, Write};
 use std::process::ExitCode;
 
-use sipscope::flow::Config;
+use sipscope::flow::{Config, MetricsAccumulator};
 use sipscope::report::json::JsonWriter;
 
 use super::filter::Filter;
-use super::{
-    CliError, CmdResult, ExportArgs, Global, NOTHING_MATCHED, input, metrics, out_err, pipeline,
-};
+use super::{CliError, CmdResult, ExportArgs, Global, NOTHING_MATCHED, input, out_err, pipeline};
 
 /// `--help` examples.
 pub const AFTER_HELP: &str = "\
@@ -57,7 +55,7 @@ pub fn run(args: ExportArgs, g: Global) -> CmdResult {
         JsonWriter::document(out).map_err(write_err)?
     };
     let filter = Filter::new(&args.filters);
-    let mut acc = metrics::Acc::default();
+    let mut acc = MetricsAccumulator::default();
     let mut failed: Option<io::Error> = None;
     let mut write = |call: &sipscope::flow::Call| {
         if failed.is_none() && filter.matches(call) {
@@ -78,7 +76,7 @@ pub fn run(args: ExportArgs, g: Global) -> CmdResult {
     let metrics = if filter.is_empty() {
         rest.metrics.clone()
     } else {
-        acc.metrics()
+        acc.snapshot()
     };
     let written = writer.written();
     writer

@@ -2,11 +2,30 @@
 //! `--method`, `--state`, `--kind`, `--since`, `--until`): a call is kept when it matches
 //! every filter given; the values of one filter are alternatives.
 
+use std::process::ExitCode;
+
 use sipscope::flow::{Call, Party};
 use sipscope::meta::Timestamp;
 
-use super::FilterArgs;
 use super::pattern::Pattern;
+use super::{FilterArgs, Global, NOTHING_MATCHED};
+
+/// `1 call`, `3 calls`.
+pub fn calls_count(n: usize) -> String {
+    format!("{n} {}", if n == 1 { "call" } else { "calls" })
+}
+
+/// Says on stderr (unless `--quiet`) that none of the `total` calls of the input matched
+/// the filters, and returns the exit status for it.
+pub fn no_match(total: usize, g: Global) -> ExitCode {
+    if !g.quiet {
+        eprintln!(
+            "sipscope: no call matched ({} in the input)",
+            calls_count(total)
+        );
+    }
+    ExitCode::from(NOTHING_MATCHED)
+}
 
 /// Compiled filters.
 #[derive(Clone, Debug, Default)]

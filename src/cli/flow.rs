@@ -8,7 +8,7 @@ use std::process::ExitCode;
 use sipscope::flow::Call;
 use sipscope::report::ladder::{self, LadderOptions};
 
-use super::filter::Filter;
+use super::filter::{self, Filter};
 use super::{CliError, CmdResult, FlowArgs, Global, NOTHING_MATCHED, input, out_err, term};
 
 /// `--help` examples.
@@ -37,10 +37,9 @@ pub fn run(args: FlowArgs, g: Global) -> CmdResult {
             if n == 0 || n > calls.len() {
                 if !g.quiet {
                     eprintln!(
-                        "sipscope: there is no call {n}: the input holds {} {} (numbered from 1, \
+                        "sipscope: there is no call {n}: the input holds {} (numbered from 1, \
                          see `sipscope calls`)",
-                        calls.len(),
-                        if calls.len() == 1 { "call" } else { "calls" }
+                        filter::calls_count(calls.len())
                     );
                 }
                 return Ok(ExitCode::from(NOTHING_MATCHED));
@@ -64,14 +63,7 @@ pub fn run(args: FlowArgs, g: Global) -> CmdResult {
         }
     };
     if selected.is_empty() {
-        if !g.quiet {
-            eprintln!(
-                "sipscope: no call matched ({} {} in the input)",
-                calls.len(),
-                if calls.len() == 1 { "call" } else { "calls" }
-            );
-        }
-        return Ok(ExitCode::from(NOTHING_MATCHED));
+        return Ok(filter::no_match(calls.len(), g));
     }
     let groups = if args.related {
         related_groups(calls, &selected)

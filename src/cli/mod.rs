@@ -17,7 +17,6 @@ mod filter;
 mod flow;
 mod generate;
 mod input;
-mod metrics;
 mod parse;
 mod pattern;
 mod pipeline;
@@ -353,6 +352,10 @@ pub struct SniffArgs {
     /// Bytes kept of each packet (large INVITEs need more than 8192).
     #[arg(short = 's', long, value_name = "BYTES", default_value_t = 262_144)]
     pub snaplen: i32,
+    /// Seconds a finished call stays open for late retransmissions before it is printed
+    /// (see below).
+    #[arg(long, value_name = "SECONDS", default_value_t = sniff::DEFAULT_LINGER)]
+    pub linger: f64,
     #[command(flatten)]
     pub filters: FilterArgs,
 }

@@ -141,7 +141,9 @@ pub fn parse_time(s: &str) -> Result<Timestamp, String> {
     let d = t
         .duration_since(UNIX_EPOCH)
         .map_err(|_| format!("'{s}' is before 1970"))?;
-    Ok(Timestamp(d.as_nanos() as i64 - offset_secs * 1_000_000_000))
+    // beyond 2262 the nanoseconds do not fit in an i64: the end of capture time
+    let nanos = i64::try_from(d.as_nanos()).unwrap_or(i64::MAX);
+    Ok(Timestamp(nanos.saturating_sub(offset_secs * 1_000_000_000)))
 }
 
 /// Splits a trailing `Z`, `+HH:MM` or `-HH:MM` off an RFC 3339 time: (rest, offset seconds).
@@ -212,5 +214,10 @@ mod tests {
             z.0 + 250_000_000
         );
         assert!(parse_time("yesterday").unwrap_err().contains("RFC 3339"));
+        // past what nanoseconds since 1970 can hold: the end of time, not a wrapped value
+        assert_eq!(
+            parse_time("9999-12-31T23:59:59Z").unwrap(),
+            Timestamp(i64::MAX)
+        );
     }
 }

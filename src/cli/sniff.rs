@@ -18,7 +18,19 @@ Examples:
 Ctrl-C (or --duration/--count) stops: open calls are flushed, then the statistics are
 printed. A status line (packets, calls open, drops) is shown when stderr is a terminal.
 Needs a build with `--features live` (libpcap) and capture permission (root or
-CAP_NET_RAW).";
+CAP_NET_RAW).
+
+--linger: a finished call (hung up, rejected, cancelled...) is printed once it has been
+quiet this long. The default, 5 s, is just above T2 (4 s), the longest pause between two
+retransmissions of a SIP transaction, so a BYE or 200 OK resent because the first copy
+was lost still lands in its call. Messages of the Call-ID that come later start a new,
+short record (counted as reopened in the statistics): a NOTIFY reporting a transfer's
+outcome after the transferor hung up, a retransmission after a longer outage. The linger
+is also the window in which a REFER's triggered INVITE is linked to it. `export` uses
+32 s (64*T1, every timer of RFC 3261 has run out); use --linger 32 for the same records.";
+
+/// Default of `--linger`, in seconds: just above T2 (4 s), see [`AFTER_HELP`].
+pub const DEFAULT_LINGER: f64 = 5.0;
 
 /// Runs the subcommand.
 #[cfg(not(feature = "live"))]
@@ -42,7 +54,7 @@ mod live {
     use std::process::ExitCode;
     use std::time::{Duration, Instant};
 
-    use sipscope::capture::live::{LiveCapture, LiveOptions};
+    use sipscope::capture::live::{LiveCapture, LiveEvent, LiveOptions};
     use sipscope::capture::writer::PcapWriter;
     use sipscope::flow::{Call, Config, Engine};
     use sipscope::ingest::Ingest;
@@ -55,6 +67,9 @@ mod live {
 
     /// How often the status line is redrawn.
     const STATUS_EVERY: Duration = Duration::from_millis(250);
+
+    /// The longest `--linger` accepted (a day): beyond it a call would never be printed.
+    const MAX_LINGER: f64 = 86_400.0;
 
     /// Where finished calls go.
     enum Sink {
@@ -110,6 +125,11 @@ mod live {
                 stopper.stop();
             });
         }
+        if !(args.linger.is_finite() && (0.0..=MAX_LINGER).contains(&args.linger)) {
+            return Err(CliError::input(
+                "--linger needs a number of seconds between 0 and 86400",
+            ));
+        }
         let status_line = !g.quiet && term::stderr_is_terminal();
         if !g.quiet {
             eprintln!(
@@ -122,6 +142,7 @@ mod live {
         let style = term::style(g);
         let mut engine = Engine::new(Config {
             streaming: true,
+            linger: Duration::from_secs_f64(args.linger),
             ..Config::default()
         });
         let mut ingest = Ingest::default();
@@ -158,7 +179,27 @@ mod live {
                 err.get_or_insert(e);
             }
         };
-        while let Some(frame) = cap.next_frame() {
+        // capture time of the last frame and when it was read, to tell the engine how much
+        // capture time has passed while the interface is quiet
+        let mut clock: Option<(sipscope::meta::Timestamp, Instant)> = None;
+        loop {
+            let frame = match cap.next_event() {
+                LiveEvent::Frame(f) => f,
+                LiveEvent::Idle => {
+                    if let Some((t, at)) = clock {
+                        let idle = i64::try_from(at.elapsed().as_nanos()).unwrap_or(i64::MAX);
+                        let now = sipscope::meta::Timestamp(t.0.saturating_add(idle));
+                        engine.drain_finished(now, &mut |c| {
+                            emit(c, &mut sink, &mut stats, &mut emitted, &mut write_error)
+                        });
+                        if write_error.is_some() {
+                            break;
+                        }
+                    }
+                    continue;
+                }
+                LiveEvent::End => break,
+            };
             packets += 1;
             if let Some(w) = pcap_out.as_mut() {
                 if let Err(e) = w.packet(frame.time, frame.data) {
@@ -166,6 +207,7 @@ mod live {
                 }
             }
             let now = frame.time;
+            clock = Some((now, Instant::now()));
             ingest.push(&frame, &mut |m| match sipscope::sip::parse(m.bytes) {
                 Ok(msg) => engine.on_message(&m.meta, &msg),
                 Err(e) => engine.on_invalid(&m.meta, e.kind.as_str()),

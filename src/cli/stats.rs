@@ -4,12 +4,11 @@
 use std::io::Write;
 use std::process::ExitCode;
 
+use sipscope::flow::MetricsAccumulator;
 use sipscope::report::stats::Stats;
 
 use super::filter::Filter;
-use super::{
-    CmdResult, Global, NOTHING_MATCHED, StatsArgs, input, metrics, out_err, pipeline, term,
-};
+use super::{CmdResult, Global, NOTHING_MATCHED, StatsArgs, input, out_err, pipeline, term};
 
 /// `--help` examples.
 pub const AFTER_HELP: &str = "\
@@ -31,7 +30,7 @@ pub fn run(args: StatsArgs, g: Global) -> CmdResult {
     let inputs = input::open_inputs(&args.input.captures)?;
     let filter = Filter::new(&args.filters);
     let mut stats = Stats::new([], Default::default(), Default::default(), Vec::new());
-    let mut acc = metrics::Acc::default();
+    let mut acc = MetricsAccumulator::default();
     let mut add = |call: &sipscope::flow::Call| {
         if filter.matches(call) {
             if !filter.is_empty() {
@@ -49,7 +48,7 @@ pub fn run(args: StatsArgs, g: Global) -> CmdResult {
     stats.metrics = if filter.is_empty() {
         res.rest.metrics.clone()
     } else {
-        acc.metrics()
+        acc.snapshot()
     };
     stats.engine = res.rest.counters.clone();
     stats.packets = res.packets.stats.rows();

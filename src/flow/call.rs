@@ -320,7 +320,9 @@ impl CallBuilder {
             retrans = self
                 .txns
                 .check_retransmission(l.idx, fingerprint(meta, msg, head));
-            if method.is_some() {
+            // the ACK to a non-2xx final belongs to the INVITE transaction but is not a
+            // sighting of its request (a capture that joined late never saw the INVITE)
+            if method.is_some() && !l.ack_of_invite {
                 self.txns.on_request(l.idx, meta);
                 let t = &mut self.txns.txns[l.idx as usize];
                 if l.created && t.rec.expects_response && !l.ack_of_invite {
@@ -1095,7 +1097,12 @@ impl CallBuilder {
                 let answered_tag = deciding
                     .and_then(|d| d.first_2xx.as_ref())
                     .and_then(|a| a.to_tag.clone());
-                let deciding_cancelled = deciding.map(|d| d.rec.cancelled_by.is_some());
+                // a CANCEL seen before the INVITE's first response, when the INVITE itself
+                // was not captured, could not be linked to it: count it
+                let deciding_cancelled = deciding.map(|d| {
+                    d.rec.cancelled_by.is_some()
+                        || (d.rec.request_frame.is_none() && self.cancel_seen)
+                });
                 if let Some(d) = deciding {
                     let facts = self.invite_facts(d);
                     let v = state::call_state(&facts, now);

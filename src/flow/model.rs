@@ -391,7 +391,7 @@ pub type Problem = &'static str;
 
 /// A reliable provisional response (RFC 3262) and the PRACK that acknowledged it, or a
 /// PRACK whose RAck named nothing (then `status` and `response_frame` are null).
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Default, Serialize)]
 pub struct Prack {
     /// RSeq of the provisional (or the RSeq named by an unmatched PRACK's RAck).
     pub rseq: u32,

@@ -35,6 +35,61 @@ pub(crate) fn wire(text: &str) -> Vec<u8> {
     out.into_bytes()
 }
 
+/// How one side of the test call writes its messages: its Via host, its From and To
+/// (name-addr without tag) and the Request-URI of its requests.
+struct Side {
+    via: &'static str,
+    from: &'static str,
+    to: &'static str,
+    request_uri: &'static str,
+}
+
+/// Alice, the caller.
+const CALLER: Side = Side {
+    via: "ua.example",
+    from: "\"Alice\" <sip:alice@a.example>",
+    to: "<sip:bob@b.example>",
+    request_uri: "sip:bob@b.example",
+};
+
+/// Bob, the callee.
+const CALLEE: Side = Side {
+    via: "ub.example",
+    from: "<sip:bob@b.example>",
+    to: "\"Alice\" <sip:alice@a.example>",
+    request_uri: "sip:alice@10.0.0.1",
+};
+
+/// The text of a message from `side`: start line, Via (with `branch` unless empty),
+/// From/To with their tags, Call-ID, CSeq, Max-Forwards on requests, then `extra` (header
+/// lines, and a body after an empty line).
+#[allow(clippy::too_many_arguments)]
+fn message(
+    start_line: &str,
+    side: &Side,
+    call_id: &str,
+    cseq: u32,
+    cseq_method: &str,
+    branch: &str,
+    from_tag: &str,
+    to_tag: Option<&str>,
+    request: bool,
+    extra: &str,
+) -> String {
+    let br = if branch.is_empty() {
+        String::new()
+    } else {
+        format!(";branch={branch}")
+    };
+    let to = to_tag.map(|t| format!(";tag={t}")).unwrap_or_default();
+    let max_forwards = if request { "Max-Forwards: 70\n" } else { "" };
+    let (head, body) = split_extra(extra);
+    format!(
+        "{start_line}\nVia: SIP/2.0/UDP {}:5060{br}\nFrom: {};tag={from_tag}\nTo: {}{to}\nCall-ID: {call_id}\nCSeq: {cseq} {cseq_method}\n{max_forwards}{head}{body}",
+        side.via, side.from, side.to
+    )
+}
+
 /// A request. `branch` is the top Via branch on sent-by `ua.example` (empty: no branch
 /// parameter); `extra` lines are added after the standard headers.
 pub(crate) fn req(
@@ -46,15 +101,9 @@ pub(crate) fn req(
     to_tag: Option<&str>,
     extra: &str,
 ) -> String {
-    let br = if branch.is_empty() {
-        String::new()
-    } else {
-        format!(";branch={branch}")
-    };
-    let to = to_tag.map(|t| format!(";tag={t}")).unwrap_or_default();
-    let (head, body) = split_extra(extra);
-    format!(
-        "{method} sip:bob@b.example SIP/2.0\nVia: SIP/2.0/UDP ua.example:5060{br}\nFrom: \"Alice\" <sip:alice@a.example>;tag={from_tag}\nTo: <sip:bob@b.example>{to}\nCall-ID: {call_id}\nCSeq: {cseq} {method}\nMax-Forwards: 70\n{head}{body}"
+    let start = format!("{method} {} SIP/2.0", CALLER.request_uri);
+    message(
+        &start, &CALLER, call_id, cseq, method, branch, from_tag, to_tag, true, extra,
     )
 }
 
@@ -70,16 +119,70 @@ pub(crate) fn resp(
     to_tag: Option<&str>,
     extra: &str,
 ) -> String {
-    let br = if branch.is_empty() {
-        String::new()
-    } else {
-        format!(";branch={branch}")
-    };
-    let to = to_tag.map(|t| format!(";tag={t}")).unwrap_or_default();
-    let (head, body) = split_extra(extra);
-    format!(
-        "SIP/2.0 {status} {}\nVia: SIP/2.0/UDP ua.example:5060{br}\nFrom: \"Alice\" <sip:alice@a.example>;tag={from_tag}\nTo: <sip:bob@b.example>{to}\nCall-ID: {call_id}\nCSeq: {cseq} {cseq_method}\n{head}{body}",
-        phrase(status)
+    let start = format!("SIP/2.0 {status} {}", phrase(status));
+    message(
+        &start,
+        &CALLER,
+        call_id,
+        cseq,
+        cseq_method,
+        branch,
+        from_tag,
+        to_tag,
+        false,
+        extra,
+    )
+}
+
+/// A request from the callee side (From Bob, To Alice, Via `ub.example`).
+pub(crate) fn req_rev(
+    method: &str,
+    call_id: &str,
+    cseq: u32,
+    branch: &str,
+    from_tag: &str,
+    to_tag: &str,
+    extra: &str,
+) -> String {
+    let start = format!("{method} {} SIP/2.0", CALLEE.request_uri);
+    message(
+        &start,
+        &CALLEE,
+        call_id,
+        cseq,
+        method,
+        branch,
+        from_tag,
+        Some(to_tag),
+        true,
+        extra,
+    )
+}
+
+/// A response to a request built by [`req_rev`].
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn resp_rev(
+    status: u16,
+    call_id: &str,
+    cseq: u32,
+    method: &str,
+    branch: &str,
+    from_tag: &str,
+    to_tag: &str,
+    extra: &str,
+) -> String {
+    let start = format!("SIP/2.0 {status} {}", phrase(status));
+    message(
+        &start,
+        &CALLEE,
+        call_id,
+        cseq,
+        method,
+        branch,
+        from_tag,
+        Some(to_tag),
+        false,
+        extra,
     )
 }
 
@@ -145,6 +248,11 @@ impl Feed {
         self.frame
     }
 
+    /// The capture time of `ms` (as [`Feed::send`] stamps it).
+    pub(crate) fn engine_now(&self, ms: i64) -> Timestamp {
+        meta(0, ms, A, B).time
+    }
+
     /// Ends and returns the analysis.
     pub(crate) fn finish(self) -> Analysis {
         self.engine.finish()
@@ -177,56 +285,4 @@ pub(crate) fn meta(frame: u64, ms: i64, src: &str, dst: &str) -> MessageMeta {
 /// Asserts a float to the millisecond.
 pub(crate) fn ms(v: Option<f64>) -> Option<i64> {
     v.map(|x| (x * 1000.0).round() as i64)
-}
-
-/// A request from the callee side (From Bob, To Alice, Via `ub.example`).
-pub(crate) fn req_rev(
-    method: &str,
-    call_id: &str,
-    cseq: u32,
-    branch: &str,
-    from_tag: &str,
-    to_tag: &str,
-    extra: &str,
-) -> String {
-    let br = if branch.is_empty() {
-        String::new()
-    } else {
-        format!(";branch={branch}")
-    };
-    let (head, body) = split_extra(extra);
-    format!(
-        "{method} sip:alice@10.0.0.1 SIP/2.0\nVia: SIP/2.0/UDP ub.example:5060{br}\nFrom: <sip:bob@b.example>;tag={from_tag}\nTo: \"Alice\" <sip:alice@a.example>;tag={to_tag}\nCall-ID: {call_id}\nCSeq: {cseq} {method}\nMax-Forwards: 70\n{head}{body}"
-    )
-}
-
-impl Feed {
-    /// The capture time of `ms` (as [`Feed::send`] stamps it).
-    pub(crate) fn engine_now(&self, ms: i64) -> Timestamp {
-        meta(0, ms, A, B).time
-    }
-}
-
-/// A response to a request built by [`req_rev`].
-#[allow(clippy::too_many_arguments)]
-pub(crate) fn resp_rev(
-    status: u16,
-    call_id: &str,
-    cseq: u32,
-    method: &str,
-    branch: &str,
-    from_tag: &str,
-    to_tag: &str,
-    extra: &str,
-) -> String {
-    let br = if branch.is_empty() {
-        String::new()
-    } else {
-        format!(";branch={branch}")
-    };
-    let (head, body) = split_extra(extra);
-    format!(
-        "SIP/2.0 {status} {}\nVia: SIP/2.0/UDP ub.example:5060{br}\nFrom: <sip:bob@b.example>;tag={from_tag}\nTo: \"Alice\" <sip:alice@a.example>;tag={to_tag}\nCall-ID: {call_id}\nCSeq: {cseq} {method}\n{head}{body}",
-        phrase(status)
-    )
 }

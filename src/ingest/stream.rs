@@ -39,6 +39,11 @@ pub(crate) struct SipStream<'a, F> {
 }
 
 impl<F: FnMut(RawMessage<'_>)> Consumer<StreamState> for SipStream<'_, F> {
+    /// A WebSocket message being assembled counts against the TCP reassembler's byte cap.
+    fn footprint(&self, st: &StreamState) -> usize {
+        st.ws.footprint()
+    }
+
     fn consume(&mut self, key: &FlowKey, st: &mut StreamState, data: &[u8], d: Delivery) -> usize {
         let meta = |transport| MessageMeta {
             frame: d.frame,

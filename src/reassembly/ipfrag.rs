@@ -3,6 +3,7 @@
 //! timeout in capture time, caps on the number of datagrams and bytes held, and counters for
 //! every datagram that never completed.
 
+use std::collections::VecDeque;
 use std::net::IpAddr;
 
 use rustc_hash::FxHashMap;
@@ -78,6 +79,8 @@ struct Pending {
     /// Payload length, known once the last fragment arrived.
     total: Option<u32>,
     first_seen: Timestamp,
+    /// Arrival number of the set's first fragment (its place in [`FragPool::order`]).
+    arrival: u64,
 }
 
 impl Pending {
@@ -135,6 +138,11 @@ impl Pending {
 pub struct FragPool {
     config: FragConfig,
     pending: FxHashMap<Key, Pending>,
+    /// Sets in arrival order, oldest first, for eviction in O(1) instead of a scan of every
+    /// set per fragment once a cap is reached. Entries of sets already gone (completed,
+    /// timed out) are skipped when met and compacted away when they outnumber the live ones.
+    order: VecDeque<(u64, Key)>,
+    arrivals: u64,
     bytes: usize,
     last_sweep: Timestamp,
     stats: FragStats,
@@ -146,6 +154,8 @@ impl FragPool {
         FragPool {
             config,
             pending: FxHashMap::default(),
+            order: VecDeque::new(),
+            arrivals: 0,
             bytes: 0,
             last_sweep: Timestamp(i64::MIN),
             stats: FragStats::default(),
@@ -182,6 +192,7 @@ impl FragPool {
             if self.pending.len() >= self.config.max_datagrams {
                 self.evict_oldest();
             }
+            self.arrivals += 1;
             self.pending.insert(
                 key,
                 Pending {
@@ -189,8 +200,15 @@ impl FragPool {
                     ranges: Vec::new(),
                     total: None,
                     first_seen: now,
+                    arrival: self.arrivals,
                 },
             );
+            self.order.push_back((self.arrivals, key));
+            if self.order.len() > 2 * self.pending.len() + 64 {
+                let pending = &self.pending;
+                self.order
+                    .retain(|(n, k)| pending.get(k).is_some_and(|p| p.arrival == *n));
+            }
         }
         let p = self.pending.get_mut(&key).expect("inserted above");
         if let Some(total) = p.total {
@@ -244,16 +262,15 @@ impl FragPool {
         self.stats.timed_out += expired;
     }
 
+    /// Drops the set that arrived first.
     fn evict_oldest(&mut self) {
-        let oldest = self
-            .pending
-            .iter()
-            .min_by_key(|(_, p)| p.first_seen)
-            .map(|(k, _)| *k);
-        if let Some(k) = oldest {
-            let p = self.pending.remove(&k).expect("present");
-            self.bytes -= p.data.len();
-            self.stats.evicted += 1;
+        while let Some((n, k)) = self.order.pop_front() {
+            if self.pending.get(&k).is_some_and(|p| p.arrival == n) {
+                let p = self.pending.remove(&k).expect("present");
+                self.bytes -= p.data.len();
+                self.stats.evicted += 1;
+                return;
+            }
         }
     }
 
@@ -261,6 +278,7 @@ impl FragPool {
     pub fn finish(&mut self) {
         self.stats.incomplete_at_end += self.pending.len() as u64;
         self.pending.clear();
+        self.order.clear();
         self.bytes = 0;
     }
 
@@ -403,6 +421,43 @@ mod tests {
             pool.push(Timestamp(100), S, D, 17, frag(id, 0, true), &data);
         }
         assert!(pool.held().1 <= 10_000);
+    }
+
+    #[test]
+    fn eviction_takes_the_first_arrived_and_the_order_stays_small() {
+        let cfg = FragConfig {
+            max_datagrams: 3,
+            ..FragConfig::default()
+        };
+        let mut pool = FragPool::new(cfg);
+        let d = payload(16);
+        for id in [1, 2, 3] {
+            pool.push(Timestamp(0), S, D, 17, frag(id, 0, true), &d[..8]);
+        }
+        // set 2 completes; set 4 fills the pool again, set 5 evicts set 1 (not 3)
+        assert!(
+            pool.push(Timestamp(0), S, D, 17, frag(2, 8, false), &d[8..])
+                .is_some()
+        );
+        pool.push(Timestamp(0), S, D, 17, frag(4, 0, true), &d[..8]);
+        pool.push(Timestamp(0), S, D, 17, frag(5, 0, true), &d[..8]);
+        assert_eq!(pool.stats().evicted, 1);
+        assert!(
+            pool.push(Timestamp(0), S, D, 17, frag(3, 8, false), &d[8..])
+                .is_some()
+        );
+        assert!(
+            pool.push(Timestamp(0), S, D, 17, frag(1, 8, false), &d[8..])
+                .is_none()
+        );
+        // datagrams completing without any eviction: the order queue is compacted
+        let mut pool = FragPool::new(FragConfig::default());
+        for id in 0..200_000u32 {
+            pool.push(Timestamp(0), S, D, 17, frag(id, 0, true), &d[..8]);
+            pool.push(Timestamp(0), S, D, 17, frag(id, 8, false), &d[8..]);
+            assert!(pool.order.len() <= 128, "{} entries", pool.order.len());
+        }
+        assert_eq!(pool.stats().reassembled, 200_000);
     }
 
     #[test]

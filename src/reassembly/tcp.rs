@@ -132,6 +132,9 @@ struct Direction<S> {
     fin_seq: Option<u32>,
     last_seen: Timestamp,
     state: S,
+    /// What this direction adds to the reassembler's byte total (its footprint and its
+    /// consumer state's, as they were when it went into the map).
+    accounted: usize,
 }
 
 impl<S: Default> Direction<S> {
@@ -145,11 +148,19 @@ impl<S: Default> Direction<S> {
             fin_seq: None,
             last_seen: now,
             state: S::default(),
+            accounted: 0,
         }
     }
 
+    /// Bytes waiting in this direction (unconsumed and out of order).
     fn held(&self) -> usize {
         self.buf.len() + self.waiting_bytes
+    }
+
+    /// Bytes this direction has allocated, what the byte cap counts: the unconsumed
+    /// buffer's capacity (which can exceed its length) and the waiting segments.
+    fn footprint(&self) -> usize {
+        self.buf.capacity() + self.waiting_bytes
     }
 }
 
@@ -159,6 +170,12 @@ impl<S: Default> Direction<S> {
 pub trait Consumer<S> {
     /// Consumes a prefix of `data`.
     fn consume(&mut self, key: &FlowKey, state: &mut S, data: &[u8], d: Delivery) -> usize;
+
+    /// Bytes the consumer keeps in `state` (e.g. a WebSocket message being assembled); the
+    /// reassembler counts them against [`TcpConfig::max_total_bytes`] like its own buffers.
+    fn footprint(&self, _state: &S) -> usize {
+        0
+    }
 }
 
 impl<S, F: FnMut(&FlowKey, &mut S, &[u8], Delivery) -> usize> Consumer<S> for F {
@@ -279,7 +296,8 @@ impl<S: Default> TcpReassembler<S> {
             self.stats.closed += 1;
             self.drop_dir(dir);
         } else {
-            self.total += dir.held();
+            dir.accounted = dir.footprint() + consumer.footprint(&dir.state);
+            self.total += dir.accounted;
             self.dirs.insert(key, dir);
             while self.total > self.config.max_total_bytes && !self.dirs.is_empty() {
                 self.evict_lru();
@@ -381,8 +399,12 @@ impl<S: Default> TcpReassembler<S> {
                 .min(dir.buf.len());
             dir.buf.drain(..used);
         }
-        if dir.buf.is_empty() && dir.buf.capacity() > 64 << 10 {
+        // a consumed big message must not pin its buffer: give back what is far beyond the
+        // unconsumed tail (amortised: the bytes consumed since the buffer grew pay for it)
+        if dir.buf.is_empty() {
             dir.buf = Vec::new();
+        } else if dir.buf.capacity() > 4 * dir.buf.len() + 4096 {
+            dir.buf.shrink_to(2 * dir.buf.len());
         }
     }
 
@@ -439,10 +461,11 @@ impl<S: Default> TcpReassembler<S> {
         self.drain_waiting(key, dir, d, consumer);
     }
 
-    /// Takes a direction out of the map (and its bytes out of the total).
+    /// Takes a direction out of the map (and its bytes out of the total). A direction
+    /// changes only while it is out of the map, so the total stays exact.
     fn remove(&mut self, key: &FlowKey) -> Option<Direction<S>> {
-        let dir = self.dirs.remove(key)?;
-        self.total -= dir.held();
+        let mut dir = self.dirs.remove(key)?;
+        self.total -= std::mem::take(&mut dir.accounted);
         Some(dir)
     }
 
@@ -715,6 +738,79 @@ mod tests {
         };
         t.r.segment(key().reverse(), &rst, t.frame, Timestamp(0), &mut t.c);
         assert_eq!(t.r.held(), (0, 0));
+    }
+
+    #[test]
+    fn a_consumed_big_message_does_not_pin_its_buffer() {
+        // each direction: a 60 KB line over three segments, then one byte of the next line;
+        // once the line is consumed the buffer must shrink, or 65536 directions could pin
+        // 64 GiB while the caps count one byte each
+        let mut r: TcpReassembler<()> = TcpReassembler::new(TcpConfig::default());
+        let mut c = Lines::default();
+        let big = vec![b'x'; 30_000];
+        for port in 0..200u16 {
+            let k = FlowKey {
+                src: key().src,
+                dst: (key().dst.ip(), port).into(),
+            };
+            r.segment(k, &seg(0, true, false, b""), 1, Timestamp(0), &mut c);
+            r.segment(k, &seg(1, false, false, &big), 2, Timestamp(0), &mut c);
+            r.segment(k, &seg(30_001, false, false, &big), 3, Timestamp(0), &mut c);
+            r.segment(
+                k,
+                &seg(60_001, false, false, b"\ny"),
+                4,
+                Timestamp(0),
+                &mut c,
+            );
+        }
+        assert_eq!(c.out.len(), 200);
+        let allocated: usize = r.dirs.values().map(|d| d.buf.capacity()).sum();
+        assert!(allocated <= 200 * 8192, "{allocated} bytes allocated");
+        assert!(
+            allocated <= r.held().1,
+            "{allocated} bytes allocated, {} counted",
+            r.held().1
+        );
+    }
+
+    /// A consumer that takes every byte into its per-direction state (as the WebSocket
+    /// decoder assembles a message) and says how much it holds.
+    struct Hoarder;
+
+    impl Consumer<Vec<u8>> for Hoarder {
+        fn consume(&mut self, _: &FlowKey, st: &mut Vec<u8>, data: &[u8], _: Delivery) -> usize {
+            st.extend_from_slice(data);
+            data.len()
+        }
+        fn footprint(&self, st: &Vec<u8>) -> usize {
+            st.capacity()
+        }
+    }
+
+    #[test]
+    fn bytes_held_by_the_consumer_count_against_the_cap() {
+        let cfg = TcpConfig {
+            max_total_bytes: 1 << 20,
+            ..TcpConfig::default()
+        };
+        let mut r: TcpReassembler<Vec<u8>> = TcpReassembler::new(cfg);
+        let chunk = vec![b'x'; 1000];
+        for port in 0..100u16 {
+            let k = FlowKey {
+                src: key().src,
+                dst: (key().dst.ip(), port).into(),
+            };
+            r.segment(k, &seg(0, true, false, b""), 1, Timestamp(0), &mut Hoarder);
+            for i in 0..100u32 {
+                let s = seg(1 + i * 1000, false, false, &chunk);
+                r.segment(k, &s, 2, Timestamp(0), &mut Hoarder);
+            }
+            let held: usize = r.dirs.values().map(|d| d.state.capacity()).sum();
+            assert!(held <= 1 << 20, "{held} bytes held by the consumer");
+            assert_eq!(r.held().1, held);
+        }
+        assert!(r.stats().evicted_cap > 0);
     }
 
     #[test]

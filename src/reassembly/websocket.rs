@@ -108,6 +108,12 @@ pub struct WsDecoder {
 }
 
 impl WsDecoder {
+    /// Bytes allocated for the message being assembled, for the caller's memory caps
+    /// (the TCP reassembler counts them against its byte cap).
+    pub fn footprint(&self) -> usize {
+        self.message.capacity()
+    }
+
     /// Decodes frames from `data`, calling `on_message` for every complete data message.
     /// Returns the number of bytes used (a frame header split across calls is left unused
     /// until complete).
@@ -152,7 +158,12 @@ impl WsDecoder {
                             payload: &self.message,
                         });
                     }
-                    self.message.clear();
+                    // a big message must not pin its buffer for the rest of the connection
+                    if self.message.capacity() > 64 << 10 {
+                        self.message = Vec::new();
+                    } else {
+                        self.message.clear();
+                    }
                     self.in_message = false;
                     self.oversize = false;
                 }
@@ -331,6 +342,23 @@ mod tests {
         assert_eq!(handshake(b"GET / HTTP/1.1\r\nHost"), Handshake::NeedMore);
         assert_eq!(handshake(b"GE"), Handshake::NeedMore);
         assert_eq!(handshake(b"INVITE sip:x SIP/2.0\r\n"), Handshake::NotHttp);
+    }
+
+    #[test]
+    fn a_delivered_big_message_does_not_pin_its_buffer() {
+        let big = vec![b'x'; 500_000];
+        let mut s = frame(false, 2, None, &big[..250_000]);
+        s.extend(frame(true, 0, None, &big[250_000..]));
+        let mut dec = WsDecoder::default();
+        let mut n = 0;
+        // the second frame arrives in a later segment: the message is assembled meanwhile
+        let half = s.len() / 2;
+        let used = dec.feed(&s[..half], &mut |_| n += 1).unwrap();
+        assert_eq!(used, half);
+        assert!(dec.footprint() >= 250_000, "{}", dec.footprint());
+        dec.feed(&s[half..], &mut |m| n += m.payload.len()).unwrap();
+        assert_eq!(n, 500_000);
+        assert!(dec.footprint() <= 64 << 10, "{}", dec.footprint());
     }
 
     #[test]

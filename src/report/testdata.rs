@@ -95,6 +95,7 @@ pub fn call(call_id: &str, kind: Kind, state: &'static str, messages: Vec<Messag
         dtmf: Vec::new(),
         session_changes: Vec::new(),
         closed: Closed::CaptureEnd,
+        session_attempt: kind == Kind::Call,
     }
 }
 
@@ -159,7 +160,6 @@ pub fn prack_transfer_call() -> Call {
             response_frame: Some(10),
             invite_cseq: 1,
             to_tag: Some("t1".into()),
-            retransmissions: 0,
             prack_frame: Some(11),
             prack_cseq: Some(2),
             rack: Some("2 1 INVITE".into()),
@@ -168,7 +168,7 @@ pub fn prack_transfer_call() -> Call {
             prack_delay: Some(0.1),
             prack_response_delay: Some(0.01),
             acknowledged: true,
-            problems: vec![],
+            ..Prack::default()
         },
         Prack {
             rseq: 2,
@@ -176,16 +176,8 @@ pub fn prack_transfer_call() -> Call {
             response_frame: Some(13),
             invite_cseq: 1,
             to_tag: Some("t1".into()),
-            retransmissions: 0,
-            prack_frame: None,
-            prack_cseq: None,
-            rack: None,
-            prack_status: None,
-            prack_response_frame: None,
-            prack_delay: None,
-            prack_response_delay: None,
-            acknowledged: false,
             problems: vec!["never-pracked", "final-before-prack"],
+            ..Prack::default()
         },
     ];
     c.transfers = vec![Transfer {

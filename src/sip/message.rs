@@ -68,6 +68,7 @@ quirks! {
     NON_UTF8 = 7, non_utf8: "Some header bytes were not UTF-8.";
     BAD_HEADER_LINE = 8, bad_header_line: "Some header lines had no colon or a bad name (skipped).";
     FOLDED = 9, folded: "Some header was folded over several lines.";
+    BAD_CONTENT_LENGTH = 10, bad_content_length: "Content-Length was not a non-negative integer: the body is the rest of the input.";
 }
 
 /// The start line of a message.
@@ -803,14 +804,10 @@ fn frame_body(
     } else {
         None
     };
+    // An unreadable Content-Length is ignored leniently: over a datagram the body is the rest
+    // of the input anyway, which is what tshark and real stacks do. `validate` reports it.
     let Some(cl) = cl.filter(|&c| c <= u32::MAX as usize) else {
-        return Err(err(
-            ErrorKind::BadContentLength,
-            format!(
-                "Content-Length {} is not a non-negative integer",
-                excerpt(t, 40)
-            ),
-        ));
+        return Ok((raw.len(), None, Quirks::BAD_CONTENT_LENGTH));
     };
     if cl <= avail {
         let q = if cl < avail {
@@ -1049,8 +1046,10 @@ v=0\n";
         let m = Message::parse(b"OPTIONS sip:a@b SIP/2.0\r\nl: 9\r\n\r\nabcd").unwrap();
         assert_eq!(m.body(), b"abcd");
         assert!(m.quirks().body_truncated());
-        let e = Message::parse(b"OPTIONS sip:a@b SIP/2.0\r\nl: -9\r\n\r\nabcd").unwrap_err();
-        assert_eq!(e.kind, ErrorKind::BadContentLength);
+        let m = Message::parse(b"OPTIONS sip:a@b SIP/2.0\r\nl: -9\r\n\r\nabcd").unwrap();
+        assert!(m.quirks().bad_content_length());
+        assert_eq!(m.body(), b"abcd");
+        assert_eq!(m.validate().unwrap_err().kind, ErrorKind::BadContentLength);
         let m = Message::parse(b"OPTIONS sip:a@b SIP/2.0\r\nX: 1\r\n\r\nabcd").unwrap();
         assert!(m.quirks().no_content_length());
         assert_eq!(m.body(), b"abcd");

@@ -60,6 +60,16 @@ impl Message<'_> {
                 ),
             ));
         }
+        if self.quirks().bad_content_length() {
+            let v = self.header("Content-Length").unwrap_or_default();
+            return Err(e(
+                ErrorKind::BadContentLength,
+                format!(
+                    "Content-Length {} is not a non-negative integer",
+                    excerpt(super::lex::trim_bytes(v), 40)
+                ),
+            ));
+        }
         if let Some(cl) = self.content_length()
             && cl > self.body_available()
         {

@@ -1,5 +1,5 @@
-//! Helpers of the flow golden tests: run `sipscope export` on a capture and read values
-//! out of the JSON one by one.
+//! Helpers of the tests that read `sipscope export` (flow goldens, tshark comparison, JSON
+//! schema): find the captures, run the export, read values out of the JSON one by one.
 #![allow(dead_code)]
 
 use std::path::{Path, PathBuf};
@@ -7,25 +7,48 @@ use std::process::Command;
 
 use serde_json::Value;
 
+/// The repository root.
+pub fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
 /// The public corpus beside the repository.
 pub fn corpus(name: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../shared/corpus/pcaps")
-        .join(name)
+    root().join("../shared/corpus/pcaps").join(name)
 }
 
 /// The project's own captures.
 pub fn captures(name: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("captures")
-        .join(name)
+    root().join("captures").join(name)
 }
 
-/// `sipscope export CAPTURE` as JSON.
-pub fn export(path: &Path) -> Value {
+/// Every capture of the public corpus and of `captures/` (names holding `.pcap`), sorted.
+pub fn every_capture() -> Vec<PathBuf> {
+    let mut v = Vec::new();
+    for dir in [
+        root().join("../shared/corpus/pcaps"),
+        root().join("captures"),
+    ] {
+        let Ok(rd) = std::fs::read_dir(&dir) else {
+            continue;
+        };
+        for e in rd.flatten() {
+            let p = e.path();
+            if p.file_name().unwrap().to_string_lossy().contains(".pcap") {
+                v.push(p);
+            }
+        }
+    }
+    v.sort();
+    v
+}
+
+/// The output of `sipscope export CAPTURE ARGS`, which must succeed.
+pub fn export_bytes(path: &Path, args: &[&str]) -> Vec<u8> {
     let out = Command::new(env!("CARGO_BIN_EXE_sipscope"))
         .arg("export")
         .arg(path)
+        .args(args)
         .output()
         .expect("run sipscope");
     assert!(
@@ -34,7 +57,12 @@ pub fn export(path: &Path) -> Value {
         path.display(),
         String::from_utf8_lossy(&out.stderr)
     );
-    serde_json::from_slice(&out.stdout).expect("export is JSON")
+    out.stdout
+}
+
+/// `sipscope export CAPTURE` as JSON.
+pub fn export(path: &Path) -> Value {
+    serde_json::from_slice(&export_bytes(path, &[])).expect("export is JSON")
 }
 
 /// The only call record with this Call-ID.
@@ -98,12 +126,7 @@ pub fn retransmitted_frames(call: &Value) -> Vec<u64> {
 
 /// Frames of all messages.
 pub fn frames(call: &Value) -> Vec<u64> {
-    call["messages"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|m| m["frame"].as_u64().unwrap())
-        .collect()
+    each_u64(&call["messages"], "frame")
 }
 
 /// The flags.
@@ -155,4 +178,28 @@ pub fn between(a: &str, b: &str) -> i64 {
         sec.parse::<i64>().unwrap() * 1_000_000 + frac[..6].parse::<i64>().unwrap()
     }
     parse(b) - parse(a)
+}
+
+/// The integer fields `keys` of an object (`None` where null or absent), to assert several
+/// at once: `assert_eq!(nums(&tx, ["cseq", "final_status"]), [Some(1), Some(200)])`.
+pub fn nums<const N: usize>(v: &Value, keys: [&str; N]) -> [Option<u64>; N] {
+    keys.map(|k| v[k].as_u64())
+}
+
+/// The string field `key` of every element of a list.
+pub fn each_str<'a>(list: &'a Value, key: &str) -> Vec<&'a str> {
+    list.as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x[key].as_str().unwrap())
+        .collect()
+}
+
+/// The integer field `key` of every element of a list.
+pub fn each_u64(list: &Value, key: &str) -> Vec<u64> {
+    list.as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x[key].as_u64().unwrap())
+        .collect()
 }
