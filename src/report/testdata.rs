@@ -72,7 +72,6 @@ pub fn call(call_id: &str, kind: Kind, state: &'static str, messages: Vec<Messag
         first_frame: messages.first().map_or(0, |m| m.frame),
         last_frame: messages.last().map_or(0, |m| m.frame),
         flags: Vec::new(),
-        session_attempt: kind == Kind::Call,
         participants: Participants {
             caller: party("sip:alice@example.com"),
             callee: party("sip:bob@example.com"),
