@@ -55,6 +55,8 @@ pub(crate) struct Notes {
     pub retransmission: bool,
     /// The message was not stored (per-call cap).
     pub dropped: bool,
+    /// The message would have opened a transaction beyond the per-call cap.
+    pub transaction_dropped: bool,
 }
 
 const K_CALL: u8 = 1;
@@ -314,7 +316,9 @@ impl CallBuilder {
         }
 
         let leg = self.legs.index(meta, || method.map(|_| head.via_count));
+        let txns_dropped = self.txns.dropped;
         let loc = self.txns.locate(head, meta, leg, ctx.interner);
+        notes.transaction_dropped = self.txns.dropped > txns_dropped;
         let mut retrans = false;
         if let Some(l) = loc {
             retrans = self
@@ -1266,6 +1270,9 @@ impl CallBuilder {
         }
         if self.dropped > 0 {
             flags.push("messages-dropped");
+        }
+        if self.txns.dropped > 0 {
+            flags.push("transactions-dropped");
         }
         if closed == Closed::Evicted {
             flags.push("evicted");

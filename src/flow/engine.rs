@@ -214,6 +214,9 @@ impl Engine {
         if notes.dropped {
             self.counters.messages_dropped += 1;
         }
+        if notes.transaction_dropped {
+            self.counters.transactions_dropped += 1;
+        }
         if let Some(t) = notes.new_refer {
             if let Some((keys, frame, time)) = call.transfers().link_keys(t) {
                 if self.pending.len() >= MAX_PENDING_REFERS {

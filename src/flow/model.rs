@@ -702,6 +702,8 @@ pub struct Counters {
     pub peak_open_calls: u64,
     /// Messages not stored in their call because of the per-call cap.
     pub messages_dropped: u64,
+    /// Transactions not kept because of the per-call cap (8192).
+    pub transactions_dropped: u64,
     /// Transfers linked to the INVITE they triggered.
     pub transfers_linked: u64,
 }

@@ -30,6 +30,11 @@ use crate::sip::{Message, Method};
 const MAX_FINGERPRINTS: usize = 64;
 /// Distinct provisional responses listed per transaction.
 const MAX_PROVISIONALS: usize = 16;
+/// Transactions kept per call. A Call-ID flooded with requests of distinct branches (an
+/// OPTIONS storm reusing one Call-ID) would otherwise keep a 400-byte state per request
+/// for the call's lifetime; beyond the cap new transactions are counted, not kept, and
+/// their messages belong to no transaction.
+pub(crate) const MAX_TRANSACTIONS: usize = 8192;
 
 /// What a transaction's request started, so that its responses (on any leg) reach it.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -176,6 +181,8 @@ pub(crate) struct TxnTable {
     /// All transactions in order of first sighting.
     pub txns: Vec<TxnState>,
     index: SmallMap<u32>,
+    /// Transactions not kept because of `MAX_TRANSACTIONS`.
+    pub dropped: u64,
 }
 
 /// The sent-by port, the transport's default when absent (RFC 3261 §18.2.2: 5060, or 5061
@@ -275,6 +282,10 @@ impl TxnTable {
             });
         }
 
+        if self.txns.len() >= MAX_TRANSACTIONS {
+            self.dropped += 1;
+            return None;
+        }
         let is_request = request_method.is_some();
         let sent_by = interner
             .intern_with(|s| sent_by_text(s, via.sent_by.host, via.sent_by.ipv6, via.sent_by.port));

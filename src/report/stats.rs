@@ -341,6 +341,10 @@ impl Stats {
             ("calls evicted (cap)", e.evicted_cap),
             ("calls evicted (idle)", e.evicted_idle),
             ("messages dropped (per-call cap)", e.messages_dropped),
+            (
+                "transactions dropped (per-call cap)",
+                e.transactions_dropped,
+            ),
         ] {
             if v > 0 {
                 kv(&mut rows, name.into(), v.to_string());

@@ -434,6 +434,7 @@ pub fn flags(c: &Call) -> Vec<String> {
             },
             "transfer-target" => "xfer-target".into(),
             "messages-dropped" => "msgs-dropped".into(),
+            "transactions-dropped" => "txns-dropped".into(),
             other => other.to_string(),
         };
         out.push(word);
