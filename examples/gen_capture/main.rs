@@ -31,6 +31,7 @@
 //!
 //! A summary (frames, SIP messages, Call-IDs, bytes) goes to stderr.
 
+#[allow(dead_code)] // generate_expecting and Expect serve tests/flow_large.rs
 mod sipgen;
 
 use std::fs::File;

@@ -603,6 +603,34 @@ struct Gen {
     heap: BinaryHeap<Out>,
     seq: u64,
     call_ids: u64,
+    /// Messages sent again (retransmissions) since the last `take_resent`.
+    resent: u32,
+    /// What each Call-ID should show, when asked for (`generate_expecting`).
+    expect: Option<Vec<Expect>>,
+}
+
+/// What the generator meant one Call-ID to show: the analysis of the capture must find
+/// exactly this (tests/flow_large.rs).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Expect {
+    /// The Call-ID.
+    pub call_id: String,
+    /// `call`, `registration` or `options`.
+    pub kind: &'static str,
+    /// The state word (`completed`, `cancelled`, `busy`, `registered`, `succeeded`).
+    pub state: &'static str,
+    /// Final status of the deciding transaction.
+    pub final_status: u16,
+    /// Who sent the BYE (`caller` or `callee`), for answered calls.
+    pub hangup: Option<&'static str>,
+    /// Reliable provisionals, each acknowledged by a PRACK.
+    pub prack_pairs: usize,
+    /// Messages sent again over UDP (the INVITE, or the 200 OK to it).
+    pub retransmissions: u32,
+    /// The Call-ID of the INVITE a REFER in this call triggered (outcome `success`).
+    pub transfer_target: Option<String>,
+    /// The Call-ID of the call whose REFER triggered this one.
+    pub transferred_from: Option<String>,
 }
 
 /// One INVITE dialog between a caller and a callee.
@@ -627,6 +655,31 @@ impl Call {
 }
 
 impl Gen {
+    fn take_resent(&mut self) -> u32 {
+        std::mem::take(&mut self.resent)
+    }
+
+    /// Records what `e.call_id` should show (when expectations are asked for).
+    fn expect(&mut self, e: Expect) {
+        if let Some(list) = &mut self.expect {
+            list.push(e);
+        }
+    }
+
+    /// An INVITE call answered and hung up by `hangup`.
+    fn expect_answered(&mut self, c: &Call, hangup: &'static str, prack: bool, resent: u32) {
+        self.expect(Expect {
+            call_id: c.call_id.clone(),
+            kind: "call",
+            state: "completed",
+            final_status: 200,
+            hangup: Some(hangup),
+            prack_pairs: usize::from(prack),
+            retransmissions: resent,
+            ..Expect::default()
+        });
+    }
+
     fn push(&mut self, time: i64, src: Host, dst: Host, data: Vec<u8>) {
         self.seq += 1;
         self.heap.push(Out {
@@ -801,6 +854,7 @@ impl Gen {
         let bytes = req.text();
         let arrive = t + self.rng.hop();
         if self.tp == Tp::Udp && self.rng.chance(p_retrans) {
+            self.resent += 1;
             self.push(t, src, dst, bytes.clone());
             self.push(t + 500 * MS, src, dst, bytes);
             return t + 500 * MS + self.rng.hop() + 20 * MS;
@@ -893,6 +947,7 @@ impl Gen {
         let ack_late = self.tp == Tp::Udp && self.rng.chance(0.025);
         self.push(t, b, a, ok.clone());
         if ack_late {
+            self.resent += 1;
             self.push(t + 500 * MS, b, a, ok);
             t += 500 * MS;
         }
@@ -934,10 +989,14 @@ impl Gen {
         let caller = self.caller(i);
         let callee = self.callee(i);
         let mut c = self.new_call(caller, callee);
+        self.take_resent();
         let t = self.setup(t0, &mut c, prack, vec![]);
         let hold = self.rng.range(2_000, 60_000) as i64 * MS;
         let by_caller = self.rng.chance(0.6);
         self.teardown(t + hold, &mut c, by_caller);
+        let resent = self.take_resent();
+        let hangup = if by_caller { "caller" } else { "callee" };
+        self.expect_answered(&c, hangup, prack, resent);
     }
 
     fn cancel(&mut self, t0: i64, i: u64) {
@@ -987,6 +1046,13 @@ impl Gen {
             ..inv
         };
         self.push(t, a, b, ack.text());
+        self.expect(Expect {
+            call_id: c.call_id.clone(),
+            kind: "call",
+            state: "cancelled",
+            final_status: 487,
+            ..Expect::default()
+        });
     }
 
     fn busy(&mut self, t0: i64, i: u64) {
@@ -1018,6 +1084,13 @@ impl Gen {
             ..inv
         };
         self.push(t, a, b, ack.text());
+        self.expect(Expect {
+            call_id: c.call_id.clone(),
+            kind: "call",
+            state: "busy",
+            final_status: 486,
+            ..Expect::default()
+        });
     }
 
     fn register(&mut self, t0: i64, i: u64) {
@@ -1076,6 +1149,13 @@ impl Gen {
         ];
         let tag = self.rng.tag();
         self.push(t, reg, ua.host, r.response(200, "OK", Some(&tag), h, None));
+        self.expect(Expect {
+            call_id: r.call_id.clone(),
+            kind: "registration",
+            state: "registered",
+            final_status: 200,
+            ..Expect::default()
+        });
     }
 
     fn options(&mut self, t0: i64, i: u64) {
@@ -1103,6 +1183,13 @@ impl Gen {
         ];
         let tag = self.rng.tag();
         self.push(t, ua.host, reg, r.response(200, "OK", Some(&tag), h, None));
+        self.expect(Expect {
+            call_id: r.call_id.clone(),
+            kind: "options",
+            state: "succeeded",
+            final_status: 200,
+            ..Expect::default()
+        });
     }
 
     /// Blind transfer: A calls B; B refers A to C; A calls C (Referred-By: B) and reports the
@@ -1112,7 +1199,9 @@ impl Gen {
         let callee = self.callee(i);
         let mut ab = self.new_call(caller, callee);
         let (a, b) = (ab.caller.host, ab.callee.host);
+        self.take_resent();
         let mut t = self.setup(t0, &mut ab, false, vec![]);
+        let ab_resent = self.take_resent();
         t += self.rng.range(2_000, 20_000) as i64 * MS;
         let c_host = loop {
             let h = *self.rng.pick(&self.uass);
@@ -1177,6 +1266,7 @@ impl Gen {
             false,
             vec![format!("Referred-By: {referred_by}")],
         );
+        let ac_resent = self.take_resent();
         let h = vec![
             "Event: refer".into(),
             "Subscription-State: terminated;reason=noresource".into(),
@@ -1198,6 +1288,27 @@ impl Gen {
         let hold = self.rng.range(5_000, 60_000) as i64 * MS;
         let by_caller = self.rng.chance(0.5);
         self.teardown(t2 + hold, &mut ac, by_caller);
+        // B (the callee) sent the REFER and hung up on A once the transfer succeeded
+        self.expect(Expect {
+            call_id: ab.call_id.clone(),
+            kind: "call",
+            state: "completed",
+            final_status: 200,
+            hangup: Some("callee"),
+            retransmissions: ab_resent,
+            transfer_target: Some(ac.call_id.clone()),
+            ..Expect::default()
+        });
+        self.expect(Expect {
+            call_id: ac.call_id.clone(),
+            kind: "call",
+            state: "completed",
+            final_status: 200,
+            hangup: Some(if by_caller { "caller" } else { "callee" }),
+            retransmissions: ac_resent,
+            transferred_from: Some(ab.call_id.clone()),
+            ..Expect::default()
+        });
     }
 
     fn scenario(&mut self, t0: i64, i: u64) {
@@ -1238,8 +1349,32 @@ pub fn generate<W: Write>(
     tp: Tp,
     seed: u64,
     cps: f64,
-    mut on_message: impl FnMut(&[u8]),
+    on_message: impl FnMut(&[u8]),
 ) -> io::Result<Summary> {
+    run(out, calls, tp, seed, cps, on_message, false).map(|(s, _)| s)
+}
+
+/// Like [`generate`], and also returns what each Call-ID should show, in the order the
+/// scenarios finished generating (the same bytes as `generate` with the same arguments).
+pub fn generate_expecting<W: Write>(
+    out: W,
+    calls: u64,
+    tp: Tp,
+    seed: u64,
+    cps: f64,
+) -> io::Result<(Summary, Vec<Expect>)> {
+    run(out, calls, tp, seed, cps, |_| {}, true)
+}
+
+fn run<W: Write>(
+    out: W,
+    calls: u64,
+    tp: Tp,
+    seed: u64,
+    cps: f64,
+    mut on_message: impl FnMut(&[u8]),
+    expect: bool,
+) -> io::Result<(Summary, Vec<Expect>)> {
     let mut wire = Wire::new(out, tp)?;
     // 40 caller hosts in 10.1.0.0/16, 40 callee hosts in 10.2.0.0/16, a registrar
     let host = |b: u32, i: u32| Host((10 << 24) | (b << 16) | ((i / 250) << 8) | (i % 250 + 10));
@@ -1252,6 +1387,8 @@ pub fn generate<W: Write>(
         heap: BinaryHeap::new(),
         seq: 0,
         call_ids: 0,
+        resent: 0,
+        expect: expect.then(Vec::new),
     };
     let mut t = EPOCH_NS;
     for i in 0..calls {
@@ -1270,11 +1407,12 @@ pub fn generate<W: Write>(
         on_message(&m.data);
     }
     wire.out.flush()?;
-    Ok(Summary {
+    let summary = Summary {
         calls,
         call_ids: g.call_ids,
         messages: wire.messages,
         frames: wire.frames,
         bytes: wire.bytes,
-    })
+    };
+    Ok((summary, g.expect.unwrap_or_default()))
 }
