@@ -738,7 +738,11 @@ impl CallBuilder {
             sender: Some(side),
             dialog_state: dialog.map(|i| self.dialogs.list[i as usize].state),
             with_sdp: !msg.body().is_empty(),
-            sdp: body::sdp_summary(msg).map(|(direction, media)| SdpSummary { direction, media }),
+            sdp: body::sdp_summary(msg).map(|(direction, media, address)| SdpSummary {
+                direction,
+                media,
+                address,
+            }),
             status: None,
             status_frame: None,
         });
@@ -1122,9 +1126,25 @@ impl CallBuilder {
                         Some(a) => a.phrase.clone(),
                         None => d.final_phrase.clone(),
                     };
+                    // post-dial delay: the first answer the caller got to any of its
+                    // initial INVITEs (after a failover, to a later one)
+                    let first_response = first.and_then(|f| {
+                        self.txns
+                            .txns
+                            .iter()
+                            .filter(|t| {
+                                t.initial
+                                    && &*t.rec.method == "INVITE"
+                                    && t.from_tag == f.from_tag
+                                    && t.rec.sent_by == f.rec.sent_by
+                            })
+                            .filter_map(|t| t.first_non100)
+                            .min()
+                    });
                     timings = timing::call_timings(
                         d,
                         first,
+                        first_response,
                         self.first_bye.map(|b| {
                             (
                                 b.time,
