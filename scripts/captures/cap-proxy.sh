@@ -61,6 +61,28 @@ if only rfc3665-3.3-multiple-proxy-auth; then
   kamailio_stop_all
 fi
 
+# RFC 3665 3.4: proxy 1 has failed (its host is silent: link down, so neither a response nor an
+# ICMP error); alice retransmits her INVITE per Timer A until Timer B (32 s), then fails over
+# to proxy 2, which challenges (407) and then relays the call to bob
+if only rfc3665-3.4-proxy-failure; then
+  n=rfc3665-3.4-proxy-failure
+  saved_common=("${SIPP_COMMON[@]}")
+  # shellcheck disable=SC2206
+  SIPP_COMMON=(-nostdin -nd -timeout 90s -timeout_error -max_recv_loops 1000 $SIPP_TRACE)
+  kamailio_start p2 proxy2 -A WITH_AUTH -A 'AUTH_REALM="biloxi.example.com"' -A "TARGET=\"sip:bob@$B:5060\""
+  ip -n "${NS_PREFIX}-p1" link set eth0 down
+  capture_start $n
+  sipp_bg $n-bob b -sf "$SCEN/uas-answer.xml" -i $B -p 5060 -m 1 -key tag $n -key user bob
+  SIPP_TIMEOUT=45 sipp_fg $n-alice a -sf "$SCEN/uac-proxy-failover.xml" -i $A -p 5060 -m 1 -key tag $n \
+    -key user bob -key domain biloxi.example.com -key proxy_host $P2 \
+    -cid_str "$n@sipscope.test" $P1:5060 || { ip -n "${NS_PREFIX}-p1" link set eth0 up; exit 1; }
+  wait_bg
+  capture_stop $n
+  ip -n "${NS_PREFIX}-p1" link set eth0 up
+  kamailio_stop_all
+  SIPP_COMMON=("${saved_common[@]}")
+fi
+
 # RFC 3665 3.6: redirect server (dave, 302), then proxy 2, SDP offer in 200 and answer in ACK
 if only rfc3665-3.6-redirect-sdp-in-ack; then
   n=rfc3665-3.6-redirect-sdp-in-ack
@@ -74,6 +96,28 @@ if only rfc3665-3.6-redirect-sdp-in-ack; then
   wait_bg
   capture_stop $n
   kamailio_stop_all
+fi
+
+# RFC 3665 3.7: re-INVITE after an IP address change.  Alice (10.10.0.1) calls bob directly;
+# then her address changes to 10.10.0.21 (a second address in her namespace, where her 3PCC
+# twin listens): the re-INVITE comes from there with a new Via, Contact and SDP c=; bob's 200,
+# the ACK and bob's BYE go to the new address
+if only rfc3665-3.7-reinvite-ip-change; then
+  n=rfc3665-3.7-reinvite-ip-change
+  A2=10.10.0.21
+  ip -n "${NS_PREFIX}-a" addr add $A2/24 dev eth0
+  ip -n "${NS_PREFIX}-b" neigh replace $A2 lladdr "${NODE_MAC[a]}" dev eth0 nud permanent
+  capture_start $n
+  sipp_bg $n-bob b -sf "$SCEN/uas-reinvite-ip-change.xml" -i $B -p 5060 -m 1 -key tag $n -key user bob \
+    -key moved_host $A2
+  sipp_bg $n-alice-moved a -sf "$SCEN/uac-reinvite-ip-change-moved.xml" -3pcc 127.0.0.1:7103 -i $A2 -p 5060 \
+    -m 1 -key tag $n $B:5060
+  sipp_fg $n-alice a -sf "$SCEN/uac-reinvite-ip-change.xml" -3pcc 127.0.0.1:7103 -i $A -p 5060 -m 1 \
+    -key tag $n -key user bob -key domain biloxi.example.com -cid_str "$n@sipscope.test" $B:5060
+  wait_bg
+  capture_stop $n
+  ip -n "${NS_PREFIX}-b" neigh del $A2 dev eth0 || true
+  ip -n "${NS_PREFIX}-a" addr del $A2/24 dev eth0
 fi
 
 # RFC 3665 3.8-3.11: unsuccessful sessions through proxy 1 and proxy 2, one Call-ID each
