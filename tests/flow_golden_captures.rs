@@ -936,6 +936,100 @@ fn rfc3665_3_4_proxy_failure() {
 }
 
 #[test]
+fn rfc3665_3_5_sip_alg() {
+    // alice 192.168.1.10 behind a NAT router whose SIP ALG (Linux nf_nat_sip) rewrites the
+    // addresses to 10.10.0.31: every message on both sides, two legs, one dialog
+    let doc = export(&captures("rfc3665-3.5-sip-alg.pcap"));
+    assert_eq!(doc["counters"]["messages"], 14);
+    assert_eq!(doc["counters"]["retransmissions"], 0);
+    let c = call(&doc, "rfc3665-3.5-sip-alg@sipscope.test");
+    assert_eq!(
+        (
+            c["state"].as_str(),
+            c["final_status"].as_u64(),
+            c["hangup"].as_str()
+        ),
+        (Some("completed"), Some(200), Some("caller"))
+    );
+    assert!(flags(c).is_empty(), "{:?}", flags(c));
+    assert!(retransmitted_frames(c).is_empty());
+    let legs: Vec<(&str, &str, u64, u64, u64)> = c["legs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| {
+            (
+                l["a"].as_str().unwrap(),
+                l["b"].as_str().unwrap(),
+                l["first_frame"].as_u64().unwrap(),
+                l["messages"].as_u64().unwrap(),
+                l["via_depth"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    // the ALG adds no Via: both sides are one Via deep
+    assert_eq!(
+        legs,
+        [
+            ("192.168.1.10", "10.10.0.2", 1, 7, 1),
+            ("10.10.0.31", "10.10.0.2", 2, 7, 1)
+        ]
+    );
+    let leg_of: Vec<u64> = each_u64(&c["messages"], "leg");
+    assert_eq!(leg_of, [0, 1, 1, 0, 1, 0, 1, 0, 0, 1, 0, 1, 1, 0]);
+    let d = c["dialogs"].as_array().unwrap();
+    assert_eq!(d.len(), 1);
+    assert_eq!(
+        nums(
+            &d[0],
+            ["created_frame", "confirmed_frame", "terminated_frame"]
+        ),
+        [Some(1), Some(7), Some(11)]
+    );
+    // one transaction per side: Via sent-by rewritten by the ALG
+    let tx: Vec<(&str, &str, u64, Option<u64>, Option<u64>)> = c["transactions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| {
+            (
+                t["method"].as_str().unwrap(),
+                t["sent_by"].as_str().unwrap(),
+                t["request_frame"].as_u64().unwrap(),
+                t["final_status"].as_u64(),
+                t["final_frame"].as_u64(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        tx,
+        [
+            ("INVITE", "192.168.1.10:5060", 1, Some(200), Some(8)),
+            ("INVITE", "10.10.0.31:5060", 2, Some(200), Some(7)),
+            ("ACK", "192.168.1.10:5060", 9, None, None),
+            ("ACK", "10.10.0.31:5060", 10, None, None),
+            ("BYE", "192.168.1.10:5060", 11, Some(200), Some(14)),
+            ("BYE", "10.10.0.31:5060", 12, Some(200), Some(13)),
+        ]
+    );
+    assert_eq!(c["participants"]["caller"]["uri"], "sip:alice@192.168.1.10");
+    // PDD from alice's own INVITE (1) to the 180 she got (6); SRD and setup on the leg of
+    // the deciding INVITE, the ALG's copy (2 -> 180 5, -> 200 7); ACK 9, BYE 11 -> 200 14
+    assert_eq!(
+        us(&c["timings"]["pdd"]),
+        Some(between("1795744654.380524", "1795744654.382030"))
+    );
+    assert_timings(
+        c,
+        Some(between("1795744654.380625", "1795744654.382009")),
+        Some(between("1795744654.380625", "1795744654.536205")),
+        Some(between("1795744654.536205", "1795744654.536429")),
+        Some(between("1795744654.536205", "1795744655.539717")),
+        Some(between("1795744655.539717", "1795744655.539932")),
+    );
+}
+
+#[test]
 fn rfc3665_3_7_reinvite_ip_change() {
     let doc = export(&captures("rfc3665-3.7-reinvite-ip-change.pcap"));
     assert_eq!(doc["counters"]["messages"], 10);
