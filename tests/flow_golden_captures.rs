@@ -987,7 +987,8 @@ fn rfc3665_3_5_sip_alg() {
         [Some(1), Some(7), Some(11)]
     );
     // one transaction per side: Via sent-by rewritten by the ALG
-    let tx: Vec<(&str, &str, u64, Option<u64>, Option<u64>)> = c["transactions"]
+    type Row<'a> = (&'a str, &'a str, u64, Option<u64>, Option<u64>);
+    let tx: Vec<Row> = c["transactions"]
         .as_array()
         .unwrap()
         .iter()
@@ -1082,7 +1083,8 @@ fn rfc3665_3_7_reinvite_ip_change() {
             .iter()
             .all(|m| m["dialog"] == 0)
     );
-    let tx: Vec<(&str, u64, &str, u64, Option<u64>, Option<u64>)> = c["transactions"]
+    type Row<'a> = (&'a str, u64, &'a str, u64, Option<u64>, Option<u64>);
+    let tx: Vec<Row> = c["transactions"]
         .as_array()
         .unwrap()
         .iter()
