@@ -714,6 +714,10 @@ fn rfc3665_flows() {
     let depth: Vec<u64> = each_u64(&c["legs"], "via_depth");
     assert_eq!(depth, [1, 2, 3]);
     assert!(retransmitted_frames(c).is_empty());
+    assert_eq!(
+        c["participants"]["callee"]["user_agent"],
+        "sipscope-captures bob (SIPp)"
+    );
     // PDD: INVITE 1 -> 407 2; SRD: INVITE 4 -> 180 12 on alice's hop; setup -> 200 15
     assert_eq!(
         us(&c["timings"]["pdd"]),
@@ -907,6 +911,15 @@ fn rfc3665_3_4_proxy_failure() {
         (Some("terminated"), None, Some(9))
     );
     assert!(c["session_changes"].as_array().unwrap().is_empty());
+    // the callee's user agent is bob's (200), not proxy 2's (the 407's Server header)
+    assert_eq!(
+        c["participants"]["callee"]["user_agent"],
+        "sipscope-captures bob (SIPp)"
+    );
+    assert_eq!(
+        c["participants"]["callee"]["tag"],
+        "rfc3665-3.4-proxy-failure-bob-1"
+    );
     // PDD: F1 -> the 407 (9), 32 s of Timer B included; SRD: INVITE 11 -> 180 16; setup
     // -> 200 18; ACK 19; BYE 21 -> 200 24
     assert_eq!(

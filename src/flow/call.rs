@@ -824,7 +824,9 @@ impl CallBuilder {
         let Some(cseq) = msg.cseq() else {
             return self.dialogs.find(from_tag, to_tag);
         };
-        if status > 100 {
+        // A 407 is a proxy's challenge (Proxy-Authenticate), never the callee's (RFC 3665
+        // 3.2-3.4: its Server header named the proxy as the callee's user agent).
+        if status > 100 && status != 407 {
             // Responses come from the side that did not send the request.
             let side = match self.side_of(from_tag) {
                 Side::Caller => Side::Callee,

@@ -1281,6 +1281,45 @@ fn info_dtmf_digits() {
 }
 
 #[test]
+fn a_proxy_challenge_does_not_name_the_callee_user_agent() {
+    let mut f = Feed::new();
+    f.send(0, A, P, &inv(1, "z9hG4bKc1"));
+    f.send(
+        10,
+        P,
+        A,
+        &rx(
+            407,
+            1,
+            "INVITE",
+            "z9hG4bKc1",
+            Some("p1"),
+            "Server: ProxyP/1.0\nProxy-Authenticate: Digest realm=\"p\", nonce=\"n\"",
+        ),
+    );
+    f.send(20, A, P, &rq("ACK", 1, "z9hG4bKc1", Some("p1"), ""));
+    f.send(30, A, P, &inv(2, "z9hG4bKc2"));
+    f.send(
+        300,
+        P,
+        A,
+        &rx(
+            200,
+            2,
+            "INVITE",
+            "z9hG4bKc2",
+            Some("b1"),
+            "Server: PhoneB/2.0",
+        ),
+    );
+    let c = f.one();
+    assert_eq!(
+        c.participants.callee.user_agent.as_deref(),
+        Some("PhoneB/2.0")
+    );
+}
+
+#[test]
 fn pdd_after_a_proxy_failover_counts_from_the_first_invite() {
     // RFC 3665 3.4: the INVITE to proxy 1 (P) goes unanswered (sent 3 times); after Timer B
     // the caller sends a new INVITE (CSeq 2) to the other proxy (B here), which rings
