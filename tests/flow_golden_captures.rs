@@ -714,6 +714,10 @@ fn rfc3665_flows() {
     let depth: Vec<u64> = each_u64(&c["legs"], "via_depth");
     assert_eq!(depth, [1, 2, 3]);
     assert!(retransmitted_frames(c).is_empty());
+    assert_eq!(
+        c["participants"]["callee"]["user_agent"],
+        "sipscope-captures bob (SIPp)"
+    );
     // PDD: INVITE 1 -> 407 2; SRD: INVITE 4 -> 180 12 on alice's hop; setup -> 200 15
     assert_eq!(
         us(&c["timings"]["pdd"]),
@@ -780,6 +784,385 @@ fn rfc3665_flows() {
     assert_eq!(
         (c["state"].as_str(), c["final_status"].as_u64()),
         (Some("rejected"), Some(480))
+    );
+}
+
+#[test]
+fn rfc3665_3_4_proxy_failure() {
+    let doc = export(&captures("rfc3665-3.4-proxy-failure.pcap"));
+    assert_eq!(doc["counters"]["messages"], 24);
+    assert_eq!(doc["counters"]["retransmissions"], 6);
+    let c = call(&doc, "rfc3665-3.4-proxy-failure@sipscope.test");
+    assert_eq!(
+        (
+            c["state"].as_str(),
+            c["final_status"].as_u64(),
+            c["hangup"].as_str()
+        ),
+        (Some("completed"), Some(200), Some("caller"))
+    );
+    assert_eq!(
+        flags(c),
+        ["auth-challenged", "unanswered-requests", "retransmissions"]
+    );
+    assert_eq!(frames(c), (1..=24).collect::<Vec<u64>>());
+    // F1-F7: one INVITE to the silent proxy 1, sent again at +0.5, 1.5, 3.5, 7.5, 15.5, 31.5 s
+    assert_eq!(retransmitted_frames(c), [2, 3, 4, 5, 6, 7]);
+    let msgs = c["messages"].as_array().unwrap();
+    assert!(msgs[..7].iter().all(|m| m["transaction"] == 0));
+    let legs: Vec<(&str, &str, u64, u64)> = c["legs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| {
+            (
+                l["a"].as_str().unwrap(),
+                l["b"].as_str().unwrap(),
+                l["first_frame"].as_u64().unwrap(),
+                l["messages"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        legs,
+        [
+            ("10.10.0.1", "10.10.0.11", 1, 7),
+            ("10.10.0.1", "10.10.0.12", 8, 10),
+            ("10.10.0.12", "10.10.0.2", 13, 7)
+        ]
+    );
+    // transactions: (method, cseq, request frame, retransmissions, final, final frame, ACK)
+    type Row<'a> = (
+        &'a str,
+        u64,
+        u64,
+        u64,
+        Option<u64>,
+        Option<u64>,
+        Option<u64>,
+    );
+    let tx: Vec<Row> = c["transactions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| {
+            (
+                t["method"].as_str().unwrap(),
+                t["cseq"].as_u64().unwrap(),
+                t["request_frame"].as_u64().unwrap(),
+                t["retransmissions"].as_u64().unwrap(),
+                t["final_status"].as_u64(),
+                t["final_frame"].as_u64(),
+                t["ack_frame"].as_u64(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        tx,
+        [
+            // to proxy 1: never answered, no final response
+            ("INVITE", 1, 1, 6, None, None, None),
+            // failover to proxy 2: challenged
+            ("INVITE", 2, 8, 0, Some(407), Some(9), Some(10)),
+            // with credentials: the one that got the 200, on alice's hop and on bob's
+            ("INVITE", 3, 11, 0, Some(200), Some(18), None),
+            ("INVITE", 3, 13, 0, Some(200), Some(17), None),
+            ("ACK", 3, 19, 0, None, None, None),
+            ("ACK", 3, 20, 0, None, None, None),
+            ("BYE", 4, 21, 0, Some(200), Some(24), None),
+            ("BYE", 4, 22, 0, Some(200), Some(23), None),
+        ]
+    );
+    assert_eq!(
+        c["transactions"][0]["branch"],
+        "z9hG4bK-1-inv1-rfc3665-3.4-proxy-failure"
+    );
+    assert_eq!(c["transactions"][0]["expects_response"], true);
+    assert!(c["transactions"][0]["response_time"].is_null());
+    assert_eq!(
+        c["transactions"][2]["branch"],
+        "z9hG4bK-1-inv3-rfc3665-3.4-proxy-failure"
+    );
+    // the 407 (kamailio's To tag) and bob's confirmed dialog
+    let d = c["dialogs"].as_array().unwrap();
+    assert_eq!(d.len(), 2);
+    assert_eq!(
+        (
+            d[1]["to_tag"].as_str(),
+            d[1]["state"].as_str(),
+            d[1]["created_frame"].as_u64(),
+            d[1]["confirmed_frame"].as_u64(),
+            d[1]["terminated_frame"].as_u64()
+        ),
+        (
+            Some("rfc3665-3.4-proxy-failure-bob-1"),
+            Some("terminated"),
+            Some(11),
+            Some(17),
+            Some(21)
+        )
+    );
+    assert_eq!(
+        (
+            d[0]["state"].as_str(),
+            d[0]["confirmed_frame"].as_u64(),
+            d[0]["terminated_frame"].as_u64()
+        ),
+        (Some("terminated"), None, Some(9))
+    );
+    assert!(c["session_changes"].as_array().unwrap().is_empty());
+    // the callee's user agent is bob's (200), not proxy 2's (the 407's Server header)
+    assert_eq!(
+        c["participants"]["callee"]["user_agent"],
+        "sipscope-captures bob (SIPp)"
+    );
+    assert_eq!(
+        c["participants"]["callee"]["tag"],
+        "rfc3665-3.4-proxy-failure-bob-1"
+    );
+    // PDD: F1 -> the 407 (9), 32 s of Timer B included; SRD: INVITE 11 -> 180 16; setup
+    // -> 200 18; ACK 19; BYE 21 -> 200 24
+    assert_eq!(
+        us(&c["timings"]["pdd"]),
+        Some(between("1795744345.324196", "1795744377.354679"))
+    );
+    assert_timings(
+        c,
+        Some(between("1795744377.355961", "1795744377.358211")),
+        Some(between("1795744377.355961", "1795744377.512501")),
+        Some(between("1795744377.512501", "1795744377.512700")),
+        Some(between("1795744377.512501", "1795744378.516367")),
+        Some(between("1795744378.516367", "1795744378.516877")),
+    );
+    // Timer B: the failover INVITE leaves 32 s (64*T1) after F1
+    let t = |i: usize| us(&msgs[i]["time"]).unwrap();
+    assert_eq!(
+        t(7) - t(0),
+        between("1795744345.324196", "1795744377.353790")
+    );
+    assert!((32_000_000..32_100_000).contains(&(t(7) - t(0))));
+    let m = &doc["metrics"];
+    assert_eq!(
+        (m["session_attempts"].as_u64(), m["answered"].as_u64()),
+        (Some(1), Some(1))
+    );
+}
+
+#[test]
+fn rfc3665_3_5_sip_alg() {
+    // alice 192.168.1.10 behind a NAT router whose SIP ALG (Linux nf_nat_sip) rewrites the
+    // addresses to 10.10.0.31: every message on both sides, two legs, one dialog
+    let doc = export(&captures("rfc3665-3.5-sip-alg.pcap"));
+    assert_eq!(doc["counters"]["messages"], 14);
+    assert_eq!(doc["counters"]["retransmissions"], 0);
+    let c = call(&doc, "rfc3665-3.5-sip-alg@sipscope.test");
+    assert_eq!(
+        (
+            c["state"].as_str(),
+            c["final_status"].as_u64(),
+            c["hangup"].as_str()
+        ),
+        (Some("completed"), Some(200), Some("caller"))
+    );
+    assert!(flags(c).is_empty(), "{:?}", flags(c));
+    assert!(retransmitted_frames(c).is_empty());
+    let legs: Vec<(&str, &str, u64, u64, u64)> = c["legs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| {
+            (
+                l["a"].as_str().unwrap(),
+                l["b"].as_str().unwrap(),
+                l["first_frame"].as_u64().unwrap(),
+                l["messages"].as_u64().unwrap(),
+                l["via_depth"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    // the ALG adds no Via: both sides are one Via deep
+    assert_eq!(
+        legs,
+        [
+            ("192.168.1.10", "10.10.0.2", 1, 7, 1),
+            ("10.10.0.31", "10.10.0.2", 2, 7, 1)
+        ]
+    );
+    let leg_of: Vec<u64> = each_u64(&c["messages"], "leg");
+    assert_eq!(leg_of, [0, 1, 1, 0, 1, 0, 1, 0, 0, 1, 0, 1, 1, 0]);
+    let d = c["dialogs"].as_array().unwrap();
+    assert_eq!(d.len(), 1);
+    assert_eq!(
+        nums(
+            &d[0],
+            ["created_frame", "confirmed_frame", "terminated_frame"]
+        ),
+        [Some(1), Some(7), Some(11)]
+    );
+    // one transaction per side: Via sent-by rewritten by the ALG
+    type Row<'a> = (&'a str, &'a str, u64, Option<u64>, Option<u64>);
+    let tx: Vec<Row> = c["transactions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| {
+            (
+                t["method"].as_str().unwrap(),
+                t["sent_by"].as_str().unwrap(),
+                t["request_frame"].as_u64().unwrap(),
+                t["final_status"].as_u64(),
+                t["final_frame"].as_u64(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        tx,
+        [
+            ("INVITE", "192.168.1.10:5060", 1, Some(200), Some(8)),
+            ("INVITE", "10.10.0.31:5060", 2, Some(200), Some(7)),
+            ("ACK", "192.168.1.10:5060", 9, None, None),
+            ("ACK", "10.10.0.31:5060", 10, None, None),
+            ("BYE", "192.168.1.10:5060", 11, Some(200), Some(14)),
+            ("BYE", "10.10.0.31:5060", 12, Some(200), Some(13)),
+        ]
+    );
+    assert_eq!(c["participants"]["caller"]["uri"], "sip:alice@192.168.1.10");
+    // PDD from alice's own INVITE (1) to the 180 she got (6); SRD and setup on the leg of
+    // the deciding INVITE, the ALG's copy (2 -> 180 5, -> 200 7); ACK 9, BYE 11 -> 200 14
+    assert_eq!(
+        us(&c["timings"]["pdd"]),
+        Some(between("1795744654.380524", "1795744654.382030"))
+    );
+    assert_timings(
+        c,
+        Some(between("1795744654.380625", "1795744654.382009")),
+        Some(between("1795744654.380625", "1795744654.536205")),
+        Some(between("1795744654.536205", "1795744654.536429")),
+        Some(between("1795744654.536205", "1795744655.539717")),
+        Some(between("1795744655.539717", "1795744655.539932")),
+    );
+}
+
+#[test]
+fn rfc3665_3_7_reinvite_ip_change() {
+    let doc = export(&captures("rfc3665-3.7-reinvite-ip-change.pcap"));
+    assert_eq!(doc["counters"]["messages"], 10);
+    let c = call(&doc, "rfc3665-3.7-reinvite-ip-change@sipscope.test");
+    assert_eq!(
+        (
+            c["state"].as_str(),
+            c["final_status"].as_u64(),
+            c["hangup"].as_str()
+        ),
+        (Some("completed"), Some(200), Some("callee"))
+    );
+    assert!(flags(c).is_empty(), "{:?}", flags(c));
+    assert!(retransmitted_frames(c).is_empty());
+    assert_eq!(frames(c), (1..=10).collect::<Vec<u64>>());
+    // alice's old address, then her new one: the same hop seen from two addresses
+    let legs: Vec<(&str, &str, u64)> = c["legs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| {
+            (
+                l["a"].as_str().unwrap(),
+                l["b"].as_str().unwrap(),
+                l["first_frame"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        legs,
+        [
+            ("10.10.0.1", "10.10.0.2", 1),
+            ("10.10.0.21", "10.10.0.2", 6)
+        ]
+    );
+    // one dialog throughout: the re-INVITE from the new address belongs to it
+    let d = c["dialogs"].as_array().unwrap();
+    assert_eq!(d.len(), 1);
+    assert_eq!(
+        nums(
+            &d[0],
+            ["created_frame", "confirmed_frame", "terminated_frame"]
+        ),
+        [Some(1), Some(4), Some(9)]
+    );
+    assert!(
+        c["messages"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|m| m["dialog"] == 0)
+    );
+    type Row<'a> = (&'a str, u64, &'a str, u64, Option<u64>, Option<u64>);
+    let tx: Vec<Row> = c["transactions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| {
+            (
+                t["method"].as_str().unwrap(),
+                t["cseq"].as_u64().unwrap(),
+                t["sent_by"].as_str().unwrap(),
+                t["request_frame"].as_u64().unwrap(),
+                t["final_status"].as_u64(),
+                t["final_frame"].as_u64(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        tx,
+        [
+            ("INVITE", 1, "10.10.0.1:5060", 1, Some(200), Some(4)),
+            ("ACK", 1, "10.10.0.1:5060", 5, None, None),
+            ("INVITE", 2, "10.10.0.21:5060", 6, Some(200), Some(7)),
+            ("ACK", 2, "10.10.0.21:5060", 8, None, None),
+            ("BYE", 1, "10.10.0.2:5060", 9, Some(200), Some(10)),
+        ]
+    );
+    // the re-INVITE: sent by the caller in the confirmed dialog, SDP moving the media to
+    // the new address, answered 200
+    let s = c["session_changes"].as_array().unwrap();
+    assert_eq!(s.len(), 1);
+    assert_eq!(
+        nums(&s[0], ["frame", "cseq", "status", "status_frame"]),
+        [Some(6), Some(2), Some(200), Some(7)]
+    );
+    assert_eq!(
+        (
+            s[0]["method"].as_str(),
+            s[0]["sender"].as_str(),
+            s[0]["dialog_state"].as_str(),
+            s[0]["with_sdp"].as_bool()
+        ),
+        (
+            Some("INVITE"),
+            Some("caller"),
+            Some("confirmed"),
+            Some(true)
+        )
+    );
+    assert_eq!(s[0]["sdp"]["address"], "10.10.0.21");
+    assert_eq!(s[0]["sdp"]["direction"], "sendrecv");
+    assert_eq!(strs(&s[0]["sdp"]["media"]), ["audio 49170 RTP/AVP 0"]);
+    assert_eq!(
+        us(&c["transactions"][2]["response_time"]),
+        Some(between("1795744188.031973", "1795744188.032310"))
+    );
+    // INVITE 1 -> 180 3; -> 200 4; ACK 5; BYE 9 (bob, to the new Contact) -> 200 10
+    assert_eq!(
+        us(&c["timings"]["pdd"]),
+        Some(between("1795744186.868713", "1795744186.870216"))
+    );
+    assert_timings(
+        c,
+        Some(between("1795744186.868713", "1795744186.870216")),
+        Some(between("1795744186.868713", "1795744187.024510")),
+        Some(between("1795744187.024510", "1795744187.024672")),
+        Some(between("1795744187.024510", "1795744189.040259")),
+        Some(between("1795744189.040259", "1795744189.040417")),
     );
 }
 

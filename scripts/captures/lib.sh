@@ -83,7 +83,7 @@ topology_up() {
 
 topology_down() {
   local n
-  for n in br a b c d p1 p2; do
+  for n in br a b c d p1 p2 ap alg; do  # ap, alg: cap-proxy.sh's RFC 3665 3.5 (SIP ALG)
     ip netns pids "${NS_PREFIX}-$n" 2>/dev/null | xargs -r kill 2>/dev/null || true
     ip netns del "${NS_PREFIX}-$n" 2>/dev/null || true
   done

@@ -3,15 +3,17 @@
 # tshark reference readings (captures/expected/*.tshark.json).
 #
 # Needs root (network namespaces) and: iproute2, ethtool, tcpdump, sipp (3.6), kamailio (5.6),
-# python3, tshark (only for the expected/*.json step).  Takes about 2-3 minutes.
+# nftables (the NAT router with the kernel's SIP ALG of RFC 3665 3.5), python3, tshark (only
+# for the expected/*.json step).  Takes about 3 minutes (RFC 3665 3.4 alone waits out Timer B,
+# 32 s).
 #   sudo scripts/captures/make-all.sh            everything
 #   sudo scripts/captures/make-all.sh cap-prack.sh cap-transfer.sh   only these scripts
 #        (then also run derive.sh and expected.sh by hand if their inputs changed)
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 [ "$(id -u)" = 0 ] || { echo "make-all.sh: needs root to create network namespaces (run with sudo)" >&2; exit 1; }
-for tool in ip ethtool tcpdump sipp kamailio python3 tshark; do
-  command -v "$tool" >/dev/null || { echo "make-all.sh: '$tool' not found; install it (apt-get install iproute2 ethtool tcpdump sip-tester kamailio python3 tshark)" >&2; exit 1; }
+for tool in ip ethtool tcpdump sipp kamailio nft python3 tshark; do
+  command -v "$tool" >/dev/null || { echo "make-all.sh: '$tool' not found; install it (apt-get install iproute2 ethtool tcpdump sip-tester kamailio nftables python3 tshark)" >&2; exit 1; }
 done
 
 SSC_NO_AUTO_TOPOLOGY=1 source "$HERE/lib.sh"

@@ -17,20 +17,33 @@ pub(crate) fn sipfrag_status(msg: &Message<'_>) -> Option<u16> {
     frag.status()
 }
 
+/// An SDP body's direction, media lines and connection address (see [`sdp_summary`]).
+pub(crate) type SdpParts = (Option<&'static str>, Vec<Box<str>>, Option<Box<str>>);
+
 /// A short description of an SDP body: direction of the first media section (`sendonly`
-/// means the sender puts the other side on hold) and each media line as
-/// `kind port proto formats` (e.g. `audio 4000 RTP/AVP 0 8 101`, `image 5004 udptl t38`).
-pub(crate) fn sdp_summary(msg: &Message<'_>) -> Option<(Option<&'static str>, Vec<Box<str>>)> {
+/// means the sender puts the other side on hold), each media line as
+/// `kind port proto formats` (e.g. `audio 4000 RTP/AVP 0 8 101`, `image 5004 udptl t38`),
+/// and the connection address of the first media section (its own `c=`, else the
+/// session-level one), which tells a re-INVITE that moves the media (RFC 3665 3.7).
+pub(crate) fn sdp_summary(msg: &Message<'_>) -> Option<SdpParts> {
     let sdp = msg.sdp()?;
     let mut direction = None;
+    let mut address = None;
     let mut media = Vec::new();
     for m in sdp.media().take(8) {
         if direction.is_none() {
             direction = Some(m.direction().as_str());
+            address = m
+                .connection()
+                .or_else(|| sdp.connection())
+                .map(|c| c.address.into());
         }
         media.push(format!("{} {} {} {}", m.kind, m.port, m.proto, m.formats.trim()).into());
     }
-    Some((direction, media))
+    if media.is_empty() {
+        address = sdp.connection().map(|c| c.address.into());
+    }
+    Some((direction, media, address))
 }
 
 /// A key that says whether two URIs name the same target: `user@host` with the host in

@@ -738,7 +738,11 @@ impl CallBuilder {
             sender: Some(side),
             dialog_state: dialog.map(|i| self.dialogs.list[i as usize].state),
             with_sdp: !msg.body().is_empty(),
-            sdp: body::sdp_summary(msg).map(|(direction, media)| SdpSummary { direction, media }),
+            sdp: body::sdp_summary(msg).map(|(direction, media, address)| SdpSummary {
+                direction,
+                media,
+                address,
+            }),
             status: None,
             status_frame: None,
         });
@@ -820,7 +824,9 @@ impl CallBuilder {
         let Some(cseq) = msg.cseq() else {
             return self.dialogs.find(from_tag, to_tag);
         };
-        if status > 100 {
+        // A 407 is a proxy's challenge (Proxy-Authenticate), never the callee's (RFC 3665
+        // 3.2-3.4: its Server header named the proxy as the callee's user agent).
+        if status > 100 && status != 407 {
             // Responses come from the side that did not send the request.
             let side = match self.side_of(from_tag) {
                 Side::Caller => Side::Callee,
@@ -1122,9 +1128,25 @@ impl CallBuilder {
                         Some(a) => a.phrase.clone(),
                         None => d.final_phrase.clone(),
                     };
+                    // post-dial delay: the first answer the caller got to any of its
+                    // initial INVITEs (after a failover, to a later one)
+                    let first_response = first.and_then(|f| {
+                        self.txns
+                            .txns
+                            .iter()
+                            .filter(|t| {
+                                t.initial
+                                    && &*t.rec.method == "INVITE"
+                                    && t.from_tag == f.from_tag
+                                    && t.rec.sent_by == f.rec.sent_by
+                            })
+                            .filter_map(|t| t.first_non100)
+                            .min()
+                    });
                     timings = timing::call_timings(
                         d,
                         first,
+                        first_response,
                         self.first_bye.map(|b| {
                             (
                                 b.time,

@@ -616,6 +616,8 @@ pub struct SdpSummary {
     pub direction: Option<&'static str>,
     /// Media lines as `kind port proto formats` (`image 5004 udptl t38` for fax).
     pub media: Vec<Box<str>>,
+    /// Connection address (`c=`) of the first media section, else the session-level one.
+    pub address: Option<Box<str>>,
 }
 
 /// A re-INVITE or UPDATE (RFC 3311): a change of session parameters.

@@ -1281,6 +1281,108 @@ fn info_dtmf_digits() {
 }
 
 #[test]
+fn a_proxy_challenge_does_not_name_the_callee_user_agent() {
+    let mut f = Feed::new();
+    f.send(0, A, P, &inv(1, "z9hG4bKc1"));
+    f.send(
+        10,
+        P,
+        A,
+        &rx(
+            407,
+            1,
+            "INVITE",
+            "z9hG4bKc1",
+            Some("p1"),
+            "Server: ProxyP/1.0\nProxy-Authenticate: Digest realm=\"p\", nonce=\"n\"",
+        ),
+    );
+    f.send(20, A, P, &rq("ACK", 1, "z9hG4bKc1", Some("p1"), ""));
+    f.send(30, A, P, &inv(2, "z9hG4bKc2"));
+    f.send(
+        300,
+        P,
+        A,
+        &rx(
+            200,
+            2,
+            "INVITE",
+            "z9hG4bKc2",
+            Some("b1"),
+            "Server: PhoneB/2.0",
+        ),
+    );
+    let c = f.one();
+    assert_eq!(
+        c.participants.callee.user_agent.as_deref(),
+        Some("PhoneB/2.0")
+    );
+}
+
+#[test]
+fn pdd_after_a_proxy_failover_counts_from_the_first_invite() {
+    // RFC 3665 3.4: the INVITE to proxy 1 (P) goes unanswered (sent 3 times); after Timer B
+    // the caller sends a new INVITE (CSeq 2) to the other proxy (B here), which rings
+    let mut f = Feed::new();
+    f.send(0, A, P, &inv(1, "z9hG4bKp1"));
+    f.send(500, A, P, &inv(1, "z9hG4bKp1"));
+    f.send(1500, A, P, &inv(1, "z9hG4bKp1"));
+    f.send(32_000, A, B, &inv(2, "z9hG4bKp2"));
+    f.send(32_010, B, A, &r(100, 2, "INVITE", "z9hG4bKp2", None));
+    f.send(32_100, B, A, &r(180, 2, "INVITE", "z9hG4bKp2", Some("b1")));
+    f.send(33_000, B, A, &r(200, 2, "INVITE", "z9hG4bKp2", Some("b1")));
+    let c = f.one();
+    assert_eq!(c.final_status, Some(200));
+    assert_eq!(ms(c.timings.pdd), Some(32_100));
+    assert_eq!(ms(c.timings.srd), Some(100));
+    assert_eq!(ms(c.timings.setup), Some(1000));
+    let t = &c.transactions[0];
+    assert_eq!((t.cseq, t.retransmissions, t.final_status), (1, 2, None));
+}
+
+#[test]
+fn re_invite_reports_the_new_connection_address() {
+    // RFC 3665 3.7: the re-INVITE moves the media; the summary names the c= address of the
+    // first media section, its own c= before the session-level one
+    let mut f = Feed::new();
+    answered_call(&mut f);
+    f.send(
+        5000,
+        A,
+        B,
+        &rq(
+            "INVITE",
+            2,
+            "z9hG4bKre1",
+            Some("b1"),
+            "Content-Type: application/sdp\n\nv=0\no=a 1 2 IN IP4 10.0.0.21\ns=-\nc=IN IP4 10.0.0.21\nt=0 0\nm=audio 49170 RTP/AVP 0\nm=video 51372 RTP/AVP 31\nc=IN IP4 10.0.0.99",
+        ),
+    );
+    f.send(5010, B, A, &r(200, 2, "INVITE", "z9hG4bKre1", Some("b1")));
+    f.send(
+        6000,
+        A,
+        B,
+        &rq(
+            "INVITE",
+            3,
+            "z9hG4bKre2",
+            Some("b1"),
+            "Content-Type: application/sdp\n\nv=0\no=a 1 3 IN IP4 10.0.0.21\ns=-\nc=IN IP4 10.0.0.21\nt=0 0\nm=audio 49170 RTP/AVP 0\nc=IN IP4 192.0.2.7",
+        ),
+    );
+    f.send(6010, B, A, &r(200, 3, "INVITE", "z9hG4bKre2", Some("b1")));
+    let c = f.one();
+    let addr: Vec<Option<&str>> = c
+        .session_changes
+        .iter()
+        .map(|x| x.sdp.as_ref().and_then(|s| s.address.as_deref()))
+        .collect();
+    assert_eq!(addr, [Some("10.0.0.21"), Some("192.0.2.7")]);
+    assert_eq!(c.session_changes[0].sdp.as_ref().unwrap().media.len(), 2);
+}
+
+#[test]
 fn early_update_is_a_session_change() {
     let mut f = Feed::new();
     f.send(0, A, B, &inv(1, "z9hG4bKi"));
