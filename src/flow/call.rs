@@ -355,8 +355,11 @@ impl CallBuilder {
         if self.messages.len() == self.messages.capacity() {
             // 4, 7, then double: seven records (a basic call) stay under glibc's 1 KB
             // small-chunk limit, where Vec's 8 asked for a large chunk, which makes glibc
-            // consolidate its free lists
+            // consolidate its free lists. A call opened by an INVITE starts at 7: a basic,
+            // cancelled or busy call has 5 to 7 messages, and growing 4 -> 7 cost a realloc
+            // (a copy and a free) per call.
             let more = match self.messages.len() {
+                0 if method == Some(Method::Invite) => 7,
                 0 => 4,
                 4 => 3,
                 n => n,
