@@ -54,14 +54,16 @@ impl<'a> Params<'a> {
             .strip_prefix(';')?
             .strip_prefix(name)?
             .strip_prefix('=')?;
-        let v = match memchr::memchr(b';', rest.as_bytes()) {
-            Some(i) => &rest[..i],
-            None => rest,
-        };
-        if v.bytes().any(|b| b == b'"' || is_lws(b)) {
-            return None;
+        // one pass to the next ';' (values are short: no memchr call)
+        for (i, b) in rest.bytes().enumerate() {
+            match b {
+                b';' => return Some(&rest[..i]),
+                b'"' => return None,
+                b if is_lws(b) => return None,
+                _ => {}
+            }
         }
-        Some(v)
+        Some(rest)
     }
 
     /// True if the list has an empty element (`;;` or a trailing `;`), which RFC 3261
