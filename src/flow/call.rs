@@ -29,7 +29,7 @@ use super::timing;
 use super::transaction::{Feature, Located, TxnState, TxnTable, fingerprint, tag_hash};
 use super::transfer::{LinkKeys, ReferInfo, TransferTracker};
 use crate::meta::{MessageMeta, Timestamp};
-use crate::sip::{Contact, Message, Method};
+use crate::sip::{CSeq, Contact, Message, Method};
 
 /// Most re-INVITE/UPDATE records, DTMF digits, 2xx and ACK sightings kept per call.
 const MAX_LIST: usize = 1024;
@@ -342,9 +342,10 @@ impl CallBuilder {
             self.on_retransmission(msg, cseq.map(|c| c.seq), to_tag, meta);
             self.dialogs.find(from_tag, to_tag)
         } else if let Some(m) = method {
-            self.on_request(ctx, meta, msg, m, loc, from_tag, to_tag, &mut notes)
+            self.on_request(ctx, meta, msg, m, cseq, loc, from_tag, to_tag, &mut notes)
         } else {
-            self.on_response(ctx, meta, msg, status.unwrap_or(0), loc, from_tag, to_tag)
+            let status = status.unwrap_or(0);
+            self.on_response(ctx, meta, msg, status, cseq, loc, from_tag, to_tag)
         };
 
         if self.messages.len() >= ctx.max_messages {
@@ -359,8 +360,11 @@ impl CallBuilder {
         if self.messages.len() == self.messages.capacity() {
             // 4, 7, then double: seven records (a basic call) stay under glibc's 1 KB
             // small-chunk limit, where Vec's 8 asked for a large chunk, which makes glibc
-            // consolidate its free lists
+            // consolidate its free lists. A call opened by an INVITE starts at 7: a basic,
+            // cancelled or busy call has 5 to 7 messages, and growing 4 -> 7 cost a realloc
+            // (a copy and a free) per call.
             let more = match self.messages.len() {
+                0 if method == Some(Method::Invite) => 7,
                 0 => 4,
                 4 => 3,
                 n => n,
@@ -441,13 +445,15 @@ impl CallBuilder {
         meta: &MessageMeta,
         msg: &Message<'_>,
         method: Method<'_>,
+        cseq: Option<CSeq<'_>>,
         loc: Option<Located>,
         from_tag: Option<&str>,
         to_tag: Option<&str>,
         notes: &mut Notes,
     ) -> Option<u32> {
         let frame = meta.frame;
-        let cseq = msg.cseq().map_or(0, |c| c.seq);
+        // the head's CSeq (parsing it again per message was 1% of `stats`)
+        let cseq = cseq.map_or(0, |c| c.seq);
         let key = e2e_key(method.as_str(), cseq, from_tag, to_tag);
         let known = self.e2e.find(key, |_| true);
         let e2e_new = known.is_none();
@@ -816,12 +822,13 @@ impl CallBuilder {
         meta: &MessageMeta,
         msg: &Message<'_>,
         status: u16,
+        cseq: Option<CSeq<'_>>,
         loc: Option<Located>,
         from_tag: Option<&str>,
         to_tag: Option<&str>,
     ) -> Option<u32> {
         let frame = meta.frame;
-        let Some(cseq) = msg.cseq() else {
+        let Some(cseq) = cseq else {
             return self.dialogs.find(from_tag, to_tag);
         };
         // A 407 is a proxy's challenge (Proxy-Authenticate), never the callee's (RFC 3665

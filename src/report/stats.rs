@@ -91,6 +91,21 @@ fn counter<'m>(map: &'m mut BTreeMap<String, u64>, key: &str) -> &'m mut u64 {
     map.get_mut(key).expect("inserted above")
 }
 
+/// Counts one message into `count`.
+fn bump(count: &mut Count, retransmission: bool) {
+    if retransmission {
+        count.retransmissions += 1;
+    } else {
+        count.messages += 1;
+    }
+}
+
+/// True if `s` has a control character: the usual method name is printable ASCII, told
+/// apart a word at a time before looking at characters.
+fn has_control(s: &str) -> bool {
+    !s.bytes().all(|b| b.is_ascii_graphic()) && s.contains(char::is_control)
+}
+
 impl Stats {
     /// Counts over `calls`; `metrics` and `engine` come from the engine (or are computed
     /// over the same calls), `packets` from the packet layer.
@@ -137,13 +152,15 @@ impl Stats {
         }
         for m in &c.messages {
             let count = match (m.method.as_deref(), m.status) {
-                // no allocation for a method already counted (the usual case)
-                (Some(method), _) if !method.contains(char::is_control) => {
-                    if !self.methods.contains_key(method) {
-                        self.methods.insert(method.to_string(), Count::default());
+                // one lookup and no allocation for a method already counted (the usual case)
+                (Some(method), _) if !has_control(method) => match self.methods.get_mut(method) {
+                    Some(count) => {
+                        bump(count, m.retransmission);
+                        self.retransmissions += m.retransmission as u64;
+                        continue;
                     }
-                    self.methods.get_mut(method).expect("inserted above")
-                }
+                    None => self.methods.entry(method.to_string()).or_default(),
+                },
                 (Some(method), _) => self.methods.entry(sanitize(method)).or_default(),
                 (None, Some(status)) => {
                     if let Some(r) = m.reason.as_deref() {
@@ -157,12 +174,8 @@ impl Stats {
                 }
                 (None, None) => continue,
             };
-            if m.retransmission {
-                count.retransmissions += 1;
-                self.retransmissions += 1;
-            } else {
-                count.messages += 1;
-            }
+            bump(count, m.retransmission);
+            self.retransmissions += m.retransmission as u64;
         }
         for p in &c.prack {
             if p.status.is_some() {

