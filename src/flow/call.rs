@@ -1002,8 +1002,8 @@ impl CallBuilder {
         let when = |t: &TxnState| {
             t.rec
                 .request_time
-                .or(t.final_time)
-                .or(t.last_provisional)
+                .or(t.final_time())
+                .or(t.last_provisional())
                 .unwrap_or(Timestamp(0))
         };
         for t in self.txns.txns.iter() {
@@ -1036,7 +1036,7 @@ impl CallBuilder {
             .filter_map(|t| {
                 t.rec
                     .request_time
-                    .map(|rt| (t, t.last_request_time.unwrap_or(rt)))
+                    .map(|rt| (t, t.last_request_time().unwrap_or(rt)))
             })
             .max_by_key(|(t, _)| {
                 (
@@ -1082,8 +1082,8 @@ impl CallBuilder {
         InviteFacts {
             final_status,
             provisional: d.rec.provisionals.iter().any(|p| p.status > 100),
-            last_request: d.last_request_time,
-            last_provisional: d.last_provisional,
+            last_request: d.last_request_time(),
+            last_provisional: d.last_provisional(),
             bye: self.first_bye.is_some(),
             answered_evidence,
         }
@@ -1108,8 +1108,8 @@ impl CallBuilder {
         match kind {
             Kind::Call => {
                 let (deciding, first) = self.deciding_invite();
-                let deciding_final = deciding.and_then(|d| d.final_time);
-                let forked = deciding.is_some_and(|d| d.to_tags.len() >= 2);
+                let deciding_final = deciding.and_then(|d| d.final_time());
+                let forked = deciding.is_some_and(|d| d.forked());
                 // the callee is the fork that answered
                 let answered_tag = deciding
                     .and_then(|d| d.first_2xx.as_ref())
@@ -1147,7 +1147,7 @@ impl CallBuilder {
                                     && t.from_tag == f.from_tag
                                     && t.rec.sent_by == f.rec.sent_by
                             })
-                            .filter_map(|t| t.first_non100)
+                            .filter_map(|t| t.first_non100())
                             .min()
                     });
                     timings = timing::call_timings(
@@ -1157,7 +1157,7 @@ impl CallBuilder {
                         self.first_bye.map(|b| {
                             (
                                 b.time,
-                                b.txn.and_then(|i| self.txns.txns[i as usize].final_time),
+                                b.txn.and_then(|i| self.txns.txns[i as usize].final_time()),
                             )
                         }),
                         |cseq, tag, after| {
@@ -1174,7 +1174,7 @@ impl CallBuilder {
                         .bye_reason
                         .clone()
                         .or(self.cancel_reason.clone())
-                        .or(d.final_reason.as_deref().cloned());
+                        .or(d.final_reason().cloned());
                     if d.rec.cancelled_by.is_some()
                         && final_status.is_some_and(|s| (200..300).contains(&s))
                     {

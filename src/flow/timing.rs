@@ -15,7 +15,7 @@ fn delay(from: Option<Timestamp>, to: Option<Timestamp>) -> Option<f64> {
 
 /// SRD of one INVITE transaction: request to first non-100 response.
 pub(crate) fn srd(t: &TxnState) -> Option<f64> {
-    delay(t.rec.request_time, t.first_non100)
+    delay(t.rec.request_time, t.first_non100())
 }
 
 /// Timings of a call.

@@ -31,7 +31,7 @@ const MAX_FINGERPRINTS: usize = 64;
 /// Distinct provisional responses listed per transaction.
 const MAX_PROVISIONALS: usize = 16;
 /// Transactions kept per call. A Call-ID flooded with requests of distinct branches (an
-/// OPTIONS storm reusing one Call-ID) would otherwise keep a 400-byte state per request
+/// OPTIONS storm reusing one Call-ID) would otherwise keep a 330-byte state per request
 /// for the call's lifetime; beyond the cap new transactions are counted, not kept, and
 /// their messages belong to no transaction.
 pub(crate) const MAX_TRANSACTIONS: usize = 8192;
@@ -63,9 +63,15 @@ pub(crate) enum Feature {
 pub(crate) struct TxnState {
     /// The export record.
     pub rec: Transaction,
-    host_lc: Atom,
+    /// Length of the sent-by host inside `rec.sent_by` (`host[:port]` or `[v6][:port]`):
+    /// the key's host is read from there instead of a second interned copy (16 bytes).
+    host_len: u32,
+    /// The sent-by host is an IPv6 reference (`rec.sent_by` starts with `[`).
+    host_ipv6: bool,
     port: u16,
-    legacy_from_tag: Option<Box<str>>,
+    /// The RFC 2543 From tag and the final response's Reason header, which few
+    /// transactions have: one box, so that the others carry 8 bytes, not 24.
+    rare: Option<Box<Rare>>,
     seen: SmallVec<[u32; 6]>,
     /// Number of Via headers of the first message seen (request, or response when the
     /// request was not captured): the caller's own hop has the fewest.
@@ -74,27 +80,85 @@ pub(crate) struct TxnState {
     pub from_tag: u64,
     /// An INVITE that creates a dialog (no To tag), see `docs/call-states.md`.
     pub initial: bool,
-    /// Last transmission of the request (retransmissions included), for Timer B/F.
-    pub last_request_time: Option<Timestamp>,
-    /// First non-100 response (SRD).
-    pub first_non100: Option<Timestamp>,
-    /// Last provisional response (Timer C).
-    pub last_provisional: Option<Timestamp>,
-    /// First final response.
-    pub final_time: Option<Timestamp>,
+    /// The optional times below (`last_request_time` ... `final_time`), without an
+    /// `Option` each: four `Option<Timestamp>` took 64 bytes, these 33 (the flags share
+    /// the padding of the small fields), which keeps a basic call's three states under
+    /// glibc's 1 KB small-chunk limit (see `locate`).
+    times: [Timestamp; 4],
+    /// Bit `1 << T_*` set when `times[T_*]` holds a time.
+    times_set: u8,
     /// Reason phrase of that final response.
     pub final_phrase: Option<Atom>,
-    /// Reason header of that final response (rare: boxed).
-    pub final_reason: Option<Box<ReasonInfo>>,
     /// First 2xx (a forked INVITE can get several; the first answers the call).
     pub first_2xx: Option<Box<FirstAnswer>>,
-    /// Distinct To tags of its responses (hashes; more than one: a forked INVITE).
-    pub to_tags: SmallVec<[u32; 2]>,
+    /// Hash of the first To tag of its responses (when `to_tag_count` > 0).
+    first_to_tag: u32,
+    /// Distinct To tags of its responses: 0, 1, or 2 for two or more (a forked INVITE).
+    /// Only "forked or not" is asked, so no list of tags is kept (it took 24 bytes).
+    to_tag_count: u8,
     /// Counted among the call's open transactions (request seen, expects a response, no
     /// final response yet).
     pub open: bool,
     /// Feature started by the request.
     pub feature: Feature,
+}
+
+/// The rarely present parts of a transaction (see `TxnState::rare`).
+#[derive(Debug, Default)]
+struct Rare {
+    /// From tag, part of the key of an RFC 2543 transaction.
+    legacy_from_tag: Option<Box<str>>,
+    /// Reason header of the first final response.
+    final_reason: Option<ReasonInfo>,
+}
+
+/// Slots of `TxnState::times`.
+const T_LAST_REQUEST: usize = 0;
+const T_FIRST_NON100: usize = 1;
+const T_LAST_PROVISIONAL: usize = 2;
+const T_FINAL: usize = 3;
+
+impl TxnState {
+    fn time(&self, slot: usize) -> Option<Timestamp> {
+        (self.times_set & (1 << slot) != 0).then_some(self.times[slot])
+    }
+    fn set_time(&mut self, slot: usize, t: Timestamp) {
+        self.times[slot] = t;
+        self.times_set |= 1 << slot;
+    }
+    /// Last transmission of the request (retransmissions included), for Timer B/F.
+    pub(crate) fn last_request_time(&self) -> Option<Timestamp> {
+        self.time(T_LAST_REQUEST)
+    }
+    /// First non-100 response (SRD).
+    pub(crate) fn first_non100(&self) -> Option<Timestamp> {
+        self.time(T_FIRST_NON100)
+    }
+    /// Last provisional response (Timer C).
+    pub(crate) fn last_provisional(&self) -> Option<Timestamp> {
+        self.time(T_LAST_PROVISIONAL)
+    }
+    /// First final response.
+    pub(crate) fn final_time(&self) -> Option<Timestamp> {
+        self.time(T_FINAL)
+    }
+    /// From tag of an RFC 2543 transaction (part of its key).
+    fn legacy_from_tag(&self) -> Option<&str> {
+        self.rare.as_ref()?.legacy_from_tag.as_deref()
+    }
+    /// Reason header of the first final response.
+    pub(crate) fn final_reason(&self) -> Option<&ReasonInfo> {
+        self.rare.as_ref()?.final_reason.as_ref()
+    }
+    /// Its responses carried two or more distinct To tags (a forked INVITE).
+    pub(crate) fn forked(&self) -> bool {
+        self.to_tag_count >= 2
+    }
+    /// The sent-by host (as sent; compared ignoring ASCII case).
+    fn host(&self) -> &str {
+        let start = usize::from(self.host_ipv6);
+        &self.rec.sent_by[start..start + self.host_len as usize]
+    }
 }
 
 /// The first 2xx of a transaction.
@@ -157,10 +221,9 @@ impl Key<'_> {
         t.rec.rfc2543 == self.legacy
             && t.rec.branch.as_deref() == self.branch
             && t.port == self.port
-            && t.host_lc.eq_ignore_ascii_case(self.host)
+            && t.host().eq_ignore_ascii_case(self.host)
             && &*t.rec.method == self.method
-            && (!self.legacy
-                || (t.rec.cseq == self.cseq && t.legacy_from_tag.as_deref() == self.from_tag))
+            && (!self.legacy || (t.rec.cseq == self.cseq && t.legacy_from_tag() == self.from_tag))
     }
 }
 
@@ -289,11 +352,6 @@ impl TxnTable {
         let is_request = request_method.is_some();
         let sent_by = interner
             .intern_with(|s| sent_by_text(s, via.sent_by.host, via.sent_by.ipv6, via.sent_by.port));
-        let host_lc = if via.sent_by.host.bytes().any(|c| c.is_ascii_uppercase()) {
-            interner.intern(&via.sent_by.host.to_ascii_lowercase())
-        } else {
-            interner.intern(via.sent_by.host)
-        };
         let rec = Transaction {
             method: interner.method(method),
             cseq: cseq.seq,
@@ -315,25 +373,26 @@ impl TxnTable {
         };
         let state = TxnState {
             rec,
-            host_lc,
+            host_len: via.sent_by.host.len() as u32,
+            host_ipv6: via.sent_by.ipv6,
             port: port_of(&via),
-            legacy_from_tag: if legacy {
-                from_tag.map(Into::into)
-            } else {
-                None
+            rare: match from_tag {
+                Some(tag) if legacy => Some(Box::new(Rare {
+                    legacy_from_tag: Some(tag.into()),
+                    final_reason: None,
+                })),
+                _ => None,
             },
             seen: SmallVec::new(),
             via_count: head.via_count,
             from_tag: tag_hash(from_tag),
             initial: false,
-            last_request_time: None,
-            first_non100: None,
-            last_provisional: None,
-            final_time: None,
+            times: [Timestamp(0); 4],
+            times_set: 0,
             final_phrase: None,
-            final_reason: None,
             first_2xx: None,
-            to_tags: SmallVec::new(),
+            first_to_tag: 0,
+            to_tag_count: 0,
             open: false,
             feature: Feature::None,
         };
@@ -343,7 +402,7 @@ impl TxnTable {
             // call 3: INVITE, ACK, BYE), kept 32 s after the call ends: grow 1, 3, then
             // double, instead of Vec's 4, 8 (a quarter of a busy capture's memory was
             // room for transactions that never came). A call opened by an INVITE gets its
-            // 3 at once (the 1 -> 3 realloc copied 416 bytes in nearly every call).
+            // 3 at once (the 1 -> 3 realloc copied a state in nearly every call).
             let more = match self.txns.len() {
                 0 if method == Method::Invite && is_request => 3,
                 0 => 1,
@@ -397,7 +456,7 @@ impl TxnTable {
     /// A (non-retransmitted or retransmitted) sighting of the transaction's request.
     pub(crate) fn on_request(&mut self, idx: u32, meta: &MessageMeta) {
         let t = &mut self.txns[idx as usize];
-        t.last_request_time = Some(meta.time);
+        t.set_time(T_LAST_REQUEST, meta.time);
         if t.rec.request_frame.is_none() {
             t.rec.request_frame = Some(meta.frame);
             t.rec.request_time = Some(meta.time);
@@ -419,15 +478,20 @@ impl TxnTable {
             let mut h = FxHasher::default();
             h.write(tag.as_bytes());
             let h = h.finish() as u32;
-            if !t.to_tags.contains(&h) && t.to_tags.len() < 16 {
-                t.to_tags.push(h);
+            match t.to_tag_count {
+                0 => {
+                    t.first_to_tag = h;
+                    t.to_tag_count = 1;
+                }
+                1 if h != t.first_to_tag => t.to_tag_count = 2,
+                _ => {}
             }
         }
-        if status > 100 && t.first_non100.is_none() {
-            t.first_non100 = Some(meta.time);
+        if status > 100 && t.first_non100().is_none() {
+            t.set_time(T_FIRST_NON100, meta.time);
         }
         if status < 200 {
-            t.last_provisional = Some(meta.time);
+            t.set_time(T_LAST_PROVISIONAL, meta.time);
             let known = t
                 .rec
                 .provisionals
@@ -453,9 +517,11 @@ impl TxnTable {
         if t.rec.final_status.is_none() {
             t.rec.final_status = Some(status);
             t.rec.final_frame = Some(meta.frame);
-            t.final_time = Some(meta.time);
+            t.set_time(T_FINAL, meta.time);
             t.final_phrase = phrase;
-            t.final_reason = reason().map(Box::new);
+            if let Some(r) = reason() {
+                t.rare.get_or_insert_with(Default::default).final_reason = Some(r);
+            }
             t.rec.response_time = t.rec.request_time.map(|rq| meta.time.secs_since(rq));
         }
     }
@@ -504,4 +570,13 @@ pub(crate) fn fingerprint(meta: &MessageMeta, msg: &Message<'_>, head: &Head<'_>
         }
     }
     h.finish()
+}
+/// A call opened by an INVITE reserves three states at once (`locate`); glibc serves
+/// requests under 1,008 bytes from its small bins, larger ones from the large bins after
+/// consolidating its fast free lists (about 1,000 instructions per call on the bench
+/// captures). Keep three states under that line.
+#[cfg(all(test, target_pointer_width = "64"))]
+#[test]
+fn three_states_fit_a_small_chunk() {
+    assert!(3 * std::mem::size_of::<TxnState>() <= 1000);
 }
