@@ -1,29 +1,33 @@
 //! A map from 64-bit keys to small copyable values that stays a flat vector while small.
 //!
 //! Most calls have a handful of transactions and requests: a linear scan over a short vector
-//! is faster than hashing and costs one allocation instead of a hash table's. A call that
-//! grows (a REGISTER Call-ID refreshed for hours) switches to a hash table, so lookups never
-//! become O(n). Several values may share a key (a 64-bit hash of borrowed parts): callers
-//! give a predicate that checks the real identity.
+//! is faster than hashing, and its first `INLINE` entries live inside the map (the call's
+//! builder is boxed already, so a basic call's two maps cost no allocation; a `Vec` cost
+//! one each per call). A call that grows (a REGISTER Call-ID refreshed for hours) switches
+//! to a hash table, so lookups never become O(n). Several values may share a key (a 64-bit
+//! hash of borrowed parts): callers give a predicate that checks the real identity.
 
 use rustc_hash::FxHashMap;
 use smallvec::SmallVec;
 
 /// Entries kept in the vector before switching to a hash table.
 const LINEAR_MAX: usize = 16;
+/// Entries kept without an allocation: a basic call's transactions (INVITE, ACK, BYE) and
+/// one more (PRACK, CANCEL, re-INVITE).
+const INLINE: usize = 4;
 
 /// See the module documentation.
 #[derive(Debug)]
 pub(crate) enum SmallMap<V: Copy> {
     /// Few entries: scanned in order.
-    Linear(Vec<(u64, V)>),
+    Linear(SmallVec<[(u64, V); INLINE]>),
     /// Many entries.
     Hashed(FxHashMap<u64, SmallVec<[V; 1]>>),
 }
 
 impl<V: Copy> Default for SmallMap<V> {
     fn default() -> Self {
-        SmallMap::Linear(Vec::new())
+        SmallMap::Linear(SmallVec::new())
     }
 }
 
