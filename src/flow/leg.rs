@@ -15,10 +15,10 @@ use super::model::{Leg, LegEnd};
 /// must not grow a call without bound).
 pub(crate) const MAX_LEGS: usize = 32;
 
-/// The legs of one call, in order of first sighting.
+/// The legs of one call, in order of first sighting. A leg is found by its two ends in
+/// either order (no separate list of normalised keys: that was an allocation per call).
 #[derive(Debug, Default)]
 pub(crate) struct Legs {
-    keys: Vec<(LegEnd, LegEnd)>,
     legs: Vec<Leg>,
 }
 
@@ -30,10 +30,6 @@ fn ends(meta: &MessageMeta) -> (LegEnd, LegEnd) {
     }
 }
 
-fn normalise((a, b): (LegEnd, LegEnd)) -> (LegEnd, LegEnd) {
-    if a <= b { (a, b) } else { (b, a) }
-}
-
 impl Legs {
     /// Index of the leg `meta` travelled on, creating it on first sighting. `via_depth` is
     /// the Via count of a request (None for responses), kept for the first request.
@@ -43,16 +39,17 @@ impl Legs {
         via_depth: impl FnOnce() -> Option<u32>,
     ) -> u32 {
         let raw = ends(meta);
-        let key = normalise(raw);
-        let i = match self.keys.iter().position(|k| *k == key) {
+        let i = match self
+            .legs
+            .iter()
+            .position(|l| (l.a, l.b) == raw || (l.b, l.a) == raw)
+        {
             Some(i) => i,
-            None if self.keys.len() < MAX_LEGS => {
-                if self.keys.is_empty() {
+            None if self.legs.len() < MAX_LEGS => {
+                if self.legs.is_empty() {
                     // most calls have one leg
-                    self.keys.reserve_exact(1);
                     self.legs.reserve_exact(1);
                 }
-                self.keys.push(key);
                 self.legs.push(Leg {
                     a: raw.0,
                     b: raw.1,
@@ -60,7 +57,7 @@ impl Legs {
                     messages: 0,
                     via_depth: None,
                 });
-                self.keys.len() - 1
+                self.legs.len() - 1
             }
             None => MAX_LEGS - 1,
         };
