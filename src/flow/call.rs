@@ -10,6 +10,7 @@
 use std::hash::{Hash, Hasher};
 
 use rustc_hash::FxHasher;
+use smallvec::SmallVec;
 
 use super::body;
 use super::dialog::Dialogs;
@@ -119,8 +120,10 @@ pub(crate) struct CallBuilder {
     bye_reason: Option<ReasonInfo>,
     cancel_reason: Option<ReasonInfo>,
     cancel_seen: bool,
-    answers: Vec<Answer>,
-    acks: Vec<AckSeen>,
+    /// Answered INVITEs and their ACKs: one each in a basic call, kept inline (the
+    /// builder is boxed already; a `Vec` each cost two allocations per call).
+    answers: SmallVec<[Answer; 1]>,
+    acks: SmallVec<[AckSeen; 1]>,
     late: LateFacts,
     had_initial_invite: bool,
     retransmissions: u64,
@@ -233,8 +236,8 @@ impl CallBuilder {
             bye_reason: None,
             cancel_reason: None,
             cancel_seen: false,
-            answers: Vec::new(),
-            acks: Vec::new(),
+            answers: SmallVec::new(),
+            acks: SmallVec::new(),
             late: LateFacts::default(),
             had_initial_invite: false,
             retransmissions: 0,
