@@ -248,12 +248,18 @@ impl Engine {
         {
             self.pending.pop_front();
         }
+        // Most INVITEs come when every waiting REFER is linked already: then nothing can
+        // match, and the keys below (two URI parses and allocations) are not needed.
+        let candidate = |p: &PendingRefer| !p.linked && &*p.call_id != call_id && p.time <= time;
+        if !self.pending.iter().any(candidate) {
+            return;
+        }
         let ruri = msg.request_uri().and_then(body::uri_key);
         let referred_by = msg.referred_by().and_then(|r| body::uri_key(r.uri));
         let replaces = msg.replaces().map(|r| r.call_id.into_owned());
         let mut best: Option<(u8, usize, LinkMatch)> = None;
         for (i, p) in self.pending.iter().enumerate().rev() {
-            if p.linked || &*p.call_id == call_id || p.time > time {
+            if !candidate(p) {
                 continue;
             }
             let k = &p.keys;
