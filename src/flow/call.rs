@@ -30,7 +30,7 @@ use super::timing;
 use super::transaction::{Feature, Located, TxnState, TxnTable, fingerprint, tag_hash};
 use super::transfer::{LinkKeys, ReferInfo, TransferTracker};
 use crate::meta::{MessageMeta, Timestamp};
-use crate::sip::{CSeq, Contact, Message, Method};
+use crate::sip::{CSeq, Contact, Message, Method, NameAddr};
 
 /// Most re-INVITE/UPDATE records, DTMF digits, 2xx and ACK sightings kept per call.
 const MAX_LIST: usize = 1024;
@@ -303,15 +303,7 @@ impl CallBuilder {
 
         if self.seen == 0 {
             self.joined_late = starts_mid_dialog(msg, to_tag);
-            self.participants.caller.uri = from.as_ref().map(|f| f.uri.into());
-            self.participants.caller.display = from
-                .as_ref()
-                .and_then(|f| f.display_name())
-                .map(|d| d.into());
-            self.participants.caller.tag = from_tag.map(Into::into);
-            self.participants.callee.uri = to.as_ref().map(|t| t.uri.into());
-            self.participants.callee.display =
-                to.as_ref().and_then(|t| t.display_name()).map(|d| d.into());
+            self.name_participants(from.as_ref(), to.as_ref(), from_tag);
         }
         self.seen += 1;
         if let Some(m) = method.or(cseq.map(|c| c.method)) {
@@ -441,6 +433,21 @@ impl CallBuilder {
         }
     }
 
+    /// Caller and callee (URI, display name, caller's tag) from a message's From and To.
+    fn name_participants(
+        &mut self,
+        from: Option<&NameAddr<'_>>,
+        to: Option<&NameAddr<'_>>,
+        from_tag: Option<&str>,
+    ) {
+        let p = &mut self.participants;
+        p.caller.uri = from.map(|f| f.uri.into());
+        p.caller.display = from.and_then(|f| f.display_name()).map(Into::into);
+        p.caller.tag = from_tag.map(Into::into);
+        p.callee.uri = to.map(|t| t.uri.into());
+        p.callee.display = to.and_then(|t| t.display_name()).map(Into::into);
+    }
+
     #[allow(clippy::too_many_arguments)]
     fn on_request(
         &mut self,
@@ -478,16 +485,7 @@ impl CallBuilder {
             self.participants_from_initial = true;
             // when this is the call's first message, on_message named them from it already
             if self.seen > 1 {
-                let (from, to) = (msg.from(), msg.to());
-                self.participants.caller.uri = from.as_ref().map(|f| f.uri.into());
-                self.participants.caller.display = from
-                    .as_ref()
-                    .and_then(|f| f.display_name())
-                    .map(|d| d.into());
-                self.participants.caller.tag = from_tag.map(Into::into);
-                self.participants.callee.uri = to.as_ref().map(|t| t.uri.into());
-                self.participants.callee.display =
-                    to.as_ref().and_then(|t| t.display_name()).map(|d| d.into());
+                self.name_participants(msg.from().as_ref(), msg.to().as_ref(), from_tag);
             }
         }
         if method == Method::Invite && to_tag.is_none() && self.caller_tag.is_none() {
