@@ -1037,6 +1037,12 @@ impl Gen {
             inv.response(487, "Request Terminated", Some(&c.to_tag), vec![], None),
         );
         t += self.rng.hop() + 100_000;
+        self.ack_failure(t, &c, inv, "cancelled", 487);
+    }
+
+    /// The caller's ACK to the non-2xx final `status` of `inv` (same branch and CSeq, the
+    /// callee's To tag), and what the call should show: `state` with that status.
+    fn ack_failure(&mut self, t: i64, c: &Call, inv: Req, state: &'static str, status: u16) {
         let ack = Req {
             method: "ACK",
             cseq_method: "ACK",
@@ -1045,12 +1051,12 @@ impl Gen {
             body: None,
             ..inv
         };
-        self.push(t, a, b, ack.text());
+        self.push(t, c.caller.host, c.callee.host, ack.text());
         self.expect(Expect {
             call_id: c.call_id.clone(),
             kind: "call",
-            state: "cancelled",
-            final_status: 487,
+            state,
+            final_status: status,
             ..Expect::default()
         });
     }
@@ -1075,22 +1081,7 @@ impl Gen {
             inv.response(486, "Busy Here", Some(&c.to_tag), h, None),
         );
         t += self.rng.hop();
-        let ack = Req {
-            method: "ACK",
-            cseq_method: "ACK",
-            to: format!("{};tag={}", c.to_hdr(), c.to_tag),
-            headers: vec![],
-            body: None,
-            ..inv
-        };
-        self.push(t, a, b, ack.text());
-        self.expect(Expect {
-            call_id: c.call_id.clone(),
-            kind: "call",
-            state: "busy",
-            final_status: 486,
-            ..Expect::default()
-        });
+        self.ack_failure(t, &c, inv, "busy", 486);
     }
 
     fn register(&mut self, t0: i64, i: u64) {
