@@ -22,7 +22,7 @@ use smallvec::SmallVec;
 
 use super::error::{ErrorKind, ParseError, excerpt};
 use super::header::HeaderName;
-use super::lex::{CommaValues, find_lf, find_top_level, trim};
+use super::lex::{CommaValues, find_byte, find_lf, find_top_level, trim};
 use super::method::Method;
 use super::name_addr::NameAddr;
 use super::typed::{
@@ -260,10 +260,7 @@ impl<'a> Message<'a> {
             let line = &raw[line_start..end];
             // Name up to ':' (trailing SP/HT allowed); only unknown names need the
             // token check, known ones matched exactly.
-            let mut c = 0;
-            while c < line.len() && line[c] != b':' {
-                c += 1;
-            }
+            let c = find_byte(line, b':').unwrap_or(line.len());
             let (kind, name_len, vs, flags) = if c < line.len() {
                 let mut n = c;
                 while n > 0 && matches!(line[n - 1], b' ' | b'\t') {
