@@ -237,8 +237,12 @@ pub fn parse_datagram<'a>(
     buf: &'a [u8],
     on_message: impl FnOnce(usize, Result<&Message<'a>, &ParseError>),
 ) -> Framing {
-    if let Some(f) = datagram_not_message(buf) {
-        return f;
+    if buf.is_empty() {
+        return Framing::NotSip;
+    }
+    let ka = leading_crlf(buf);
+    if ka > 0 {
+        return Framing::Keepalive(ka);
     }
     let parsed = Message::parse_first(buf);
     let len = match &parsed {
@@ -246,12 +250,26 @@ pub fn parse_datagram<'a>(
         // the same empty line, the first Content-Length line is the same and read the same
         // way, and a missing, unreadable or too large one means the rest of the datagram
         Ok(m) => {
+            // the start line `datagram_not_message` checks, found by the parser: up to the
+            // first LF without the CR before it, or the whole datagram without a last CR
+            let mut line = m.start_line_raw();
+            if line.len() == buf.len() {
+                if let [rest @ .., b'\r'] = line {
+                    line = rest;
+                }
+            }
+            if plausible_start(line, true) != Plausible::Yes {
+                return Framing::NotSip;
+            }
             on_message(m.len(), Ok(m));
             m.len()
         }
-        // rare (an unreadable start line or header section): frame as `frame_datagram`
-        // does, and parse the framed bytes alone
+        // rare (not SIP, an unreadable start line or header section): frame as
+        // `frame_datagram` does, and parse the framed bytes alone
         Err(_) => {
+            if let Some(f) = datagram_not_message(buf) {
+                return f;
+            }
             let len = datagram_message_len(buf);
             on_message(len, super::parse(&buf[..len]).as_ref());
             len
@@ -452,6 +470,11 @@ mod tests {
             b"SIP/2.0 999 Odd\r\nContent-Length: 1\r\n\r\nabc",
             b"INVITE sip:a@b SIP/2.0\r\n folded\r\nl: 1\r\n\r\nabc",
             b"SIP/2.0 200\r\n\r\n",
+            // start lines with a CR before the CR LF, or with no LF (the last CR is not part
+            // of the line framing checks, so `SIP/2.0 200\r` is not SIP)
+            b"SIP/2.0 200\r\r\n\r\n",
+            b"SIP/2.0 200 OK\r\r\nl: 0\r\n\r\n",
+            b"INVITE sip:a@b SIP/2.0\r\r\n\r\n",
             b"hello world",
             b"\r\n",
         ];
