@@ -7,8 +7,11 @@ use std::net::Ipv6Addr;
 
 use common::*;
 use sipscope::capture::LinkType;
+use sipscope::capture::{Capture, FileReader};
 use sipscope::decode::build::{self, V4};
-use sipscope::meta::Transport;
+use sipscope::ingest::{Ingest, Sink};
+use sipscope::meta::{RawMessage, Transport};
+use sipscope::sip;
 
 #[test]
 fn two_messages_in_one_datagram() {
@@ -159,4 +162,122 @@ fn fragment_missing_past_the_timeout_is_counted_as_timed_out() {
     let run = run(r.pcap());
     assert_eq!(run.summaries(), ["OPTIONS 1 o"]);
     assert_eq!(run.stats.frag.timed_out, 1);
+}
+
+/// What a sink got: each message's frame, transport, bytes and `Debug` of its parse.
+type Delivered = Vec<(u64, Transport, Vec<u8>, String)>;
+
+/// A sink that takes datagram messages parsed by the framing (as `sipscope`'s single-threaded
+/// pipeline does).
+#[derive(Default)]
+struct Parsing {
+    got: Delivered,
+    parsed_by_framing: usize,
+}
+
+impl Sink for Parsing {
+    const PARSES: bool = true;
+
+    fn message(&mut self, m: RawMessage<'_>) {
+        let p = format!("{:?}", sip::parse(m.bytes).as_ref());
+        self.got
+            .push((m.meta.frame, m.meta.transport, m.bytes.to_vec(), p));
+    }
+
+    fn parsed<'m>(
+        &mut self,
+        m: RawMessage<'m>,
+        parsed: Result<&sip::Message<'m>, &sip::ParseError>,
+    ) {
+        self.parsed_by_framing += 1;
+        self.got.push((
+            m.meta.frame,
+            m.meta.transport,
+            m.bytes.to_vec(),
+            format!("{parsed:?}"),
+        ));
+    }
+}
+
+/// Runs `bytes` (a capture) through the pipeline twice, into a closure that parses each
+/// message itself and into a sink that takes datagram messages parsed by the framing, and
+/// checks both get the same messages, parses and counters. Returns how many the framing
+/// parsed.
+fn same_with_parsing_sink(name: &str, open: impl Fn() -> Capture) -> usize {
+    let mut plain: Delivered = Vec::new();
+    let mut ingest = Ingest::default();
+    ingest.run(&mut open(), &mut |m| {
+        let p = format!("{:?}", sip::parse(m.bytes).as_ref());
+        plain.push((m.meta.frame, m.meta.transport, m.bytes.to_vec(), p));
+    });
+    let plain_stats = ingest.stats();
+
+    let mut sink = Parsing::default();
+    let mut ingest = Ingest::default();
+    let mut cap = open();
+    while let Some(frame) = cap.next_frame() {
+        ingest.push_to(&frame, &mut sink);
+    }
+    ingest.finish_to(&mut sink);
+    assert_eq!(plain_stats, ingest.stats(), "{name}: counters");
+    assert_eq!(plain.len(), sink.got.len(), "{name}: messages");
+    for (i, (a, b)) in plain.iter().zip(&sink.got).enumerate() {
+        assert_eq!(a, b, "{name}: message {i}");
+    }
+    sink.parsed_by_framing
+}
+
+#[test]
+fn parsing_sink_gets_the_same_messages_and_counters() {
+    // several messages per datagram, keepalives, junk after a message, a Content-Length
+    // shorter and longer than the datagram, a bad start line, a message that is not SIP
+    let mut cap = Cap::default();
+    let mut two = request("INVITE", "two", 1, 120);
+    two.extend_from_slice(&response(100, "Trying", "two", 1, "INVITE"));
+    cap.eth(eth_udp(&two));
+    let mut ka = b"\r\n\r\n".to_vec();
+    ka.extend_from_slice(&request("OPTIONS", "ka", 7, 0));
+    ka.extend_from_slice(b"\r\n");
+    ka.extend_from_slice(&response(200, "OK", "ka", 7, "OPTIONS"));
+    ka.extend_from_slice(b"trailing junk");
+    cap.eth(eth_udp(&ka));
+    let mut short = request("MESSAGE", "short", 1, 10);
+    short.extend_from_slice(b"0123456789 more bytes than Content-Length says");
+    cap.eth(eth_udp(&short));
+    let long = request("MESSAGE", "long", 1, 10);
+    cap.eth(eth_udp(&long[..long.len() - 4]));
+    cap.eth(eth_udp(
+        b"INVITE sip:a b@c SIP/2.0\r\nContent-Length: 0\r\n\r\n",
+    ));
+    cap.eth(eth_udp(b"SIP/2.0 200 OK\r\nl: 1\r\n 2\r\n\r\nab"));
+    cap.eth(eth_udp(b"hello, not sip\r\n"));
+    cap.eth(eth_udp(b"\r\n"));
+    let bytes = cap.pcap();
+    let open = || {
+        let r = FileReader::from_reader("t", Box::new(std::io::Cursor::new(bytes.clone())));
+        Capture::from_readers(vec![r.expect("a capture")])
+    };
+    assert_eq!(same_with_parsing_sink("built", open), 8);
+
+    // every capture of captures/ and of the shared corpus (UDP, TCP, SCTP, WebSocket,
+    // fragments, tunnels, junk)
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut parsed = 0;
+    for dir in [root.join("captures"), root.join("../shared/corpus/pcaps")] {
+        let Ok(entries) = std::fs::read_dir(&dir) else {
+            continue;
+        };
+        for e in entries.flatten() {
+            let p = e.path();
+            let name = p.display().to_string();
+            if !name.contains(".pcap") {
+                continue;
+            }
+            parsed += same_with_parsing_sink(&name, || Capture::open(&[&p]).expect("opens"));
+        }
+    }
+    assert!(
+        parsed > 1000,
+        "only {parsed} datagram messages in the captures"
+    );
 }

@@ -12,8 +12,7 @@ use std::time::Duration;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use sipscope::capture::{Capture, CaptureError, FileReader, LinkType};
 use sipscope::decode::{Skip, decode_link};
-use sipscope::ingest::{Ingest, IngestStats};
-use sipscope::meta::RawMessage;
+use sipscope::ingest::{Ingest, IngestStats, Sink};
 
 use super::{CliError, Global, term};
 
@@ -129,11 +128,8 @@ pub fn open_inputs(paths: &[PathBuf]) -> Result<Inputs, CliError> {
 
 impl Inputs {
     /// Reads every frame through the packet layer, handing every SIP message to
-    /// `on_message`.
-    pub fn read<F>(self, g: Global, mut on_message: F) -> Result<PacketReport, CliError>
-    where
-        F: FnMut(RawMessage<'_>),
-    {
+    /// `on_message` (a closure taking a `RawMessage`, or any [`Sink`]).
+    pub fn read<S: Sink>(self, g: Global, mut on_message: S) -> Result<PacketReport, CliError> {
         let Inputs {
             mut cap,
             count,
@@ -161,7 +157,7 @@ impl Inputs {
             if !supported && unsupported.is_none() {
                 unsupported = Some(frame.link);
             }
-            ingest.push(&frame, &mut on_message);
+            ingest.push_to(&frame, &mut on_message);
             n += 1;
             if n % 1024 == 0 {
                 if let Some(bar) = &bar {
@@ -169,7 +165,7 @@ impl Inputs {
                 }
             }
         }
-        ingest.finish(&mut on_message);
+        ingest.finish_to(&mut on_message);
         if let Some(bar) = bar {
             bar.finish_and_clear();
         }

@@ -30,6 +30,7 @@
 use std::sync::mpsc::{Receiver, Sender, SyncSender, channel, sync_channel};
 
 use sipscope::flow::{Analysis, Call, Config, Engine, Head};
+use sipscope::ingest::Sink;
 use sipscope::meta::{MessageMeta, RawMessage};
 use sipscope::sip::{self, Message};
 
@@ -185,15 +186,33 @@ fn single(
     inputs: Inputs,
     g: Global,
     engine: &mut Engine,
-    mut on_call: impl FnMut(Call),
+    on_call: impl FnMut(Call),
 ) -> Result<PacketReport, CliError> {
-    inputs.read(g, |m| {
-        match sip::parse(m.bytes) {
-            Ok(msg) => engine.on_message(&m.meta, &msg),
-            Err(e) => engine.on_invalid(&m.meta, e.kind.as_str()),
+    inputs.read(g, Single { engine, on_call })
+}
+
+/// The single-threaded sink: each message parsed and handed to the engine. Datagram
+/// messages come parsed by the framing (one scan of their header section).
+struct Single<'e, C> {
+    engine: &'e mut Engine,
+    on_call: C,
+}
+
+impl<C: FnMut(Call)> Sink for Single<'_, C> {
+    const PARSES: bool = true;
+
+    fn message(&mut self, m: RawMessage<'_>) {
+        self.parsed(m, sip::parse(m.bytes).as_ref())
+    }
+
+    #[inline]
+    fn parsed<'m>(&mut self, m: RawMessage<'m>, parsed: Result<&Message<'m>, &sip::ParseError>) {
+        match parsed {
+            Ok(msg) => self.engine.on_message(&m.meta, msg),
+            Err(e) => self.engine.on_invalid(&m.meta, e.kind.as_str()),
         }
-        engine.drain_finished(m.meta.time, &mut on_call);
-    })
+        self.engine.drain_finished(m.meta.time, &mut self.on_call);
+    }
 }
 
 /// Messages copied out of the packet layer: their bytes end to end, and where each is.
@@ -303,7 +322,7 @@ fn parallel(
                 let _ = to_parsers[next % to_parsers.len()].send(b);
                 next += 1;
             };
-            let report = inputs.read(g, |m| {
+            let report = inputs.read(g, |m: RawMessage<'_>| {
                 batch.push(&m);
                 if batch.full() {
                     let empty = recycle_rx.try_recv().unwrap_or_default();

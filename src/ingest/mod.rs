@@ -30,9 +30,37 @@ use crate::capture::{Capture, Frame};
 use crate::decode::{IpPacket, Transport as L4, decode_link, decode_transport};
 use crate::meta::{MessageMeta, RawMessage, Timestamp, Transport};
 use crate::reassembly::{FlowKey, FragConfig, FragPool, TcpConfig, TcpReassembler};
+use crate::sip::{Message, ParseError};
 
 /// Tunnels (and reassembled fragments) nested deeper than this are refused.
 pub const MAX_DEPTH: usize = 8;
+
+/// Where the pipeline's SIP messages go: any `FnMut(RawMessage)` closure is one. A sink that
+/// parses every message can take a datagram's messages parsed as they are framed
+/// ([`Sink::PARSES`]): each header section is then scanned once, not once to frame it and
+/// again to parse it. Which messages come out, in which order, and every counter are the
+/// same either way.
+pub trait Sink {
+    /// Whether datagram messages (UDP, SCTP, WebSocket) go to [`Sink::parsed`].
+    const PARSES: bool = false;
+
+    /// A SIP message (with [`Sink::PARSES`], one framed from a TCP stream).
+    fn message(&mut self, m: RawMessage<'_>);
+
+    /// A datagram's SIP message with what `sip::parse(m.bytes)` gives for it (only called
+    /// when [`Sink::PARSES`]).
+    fn parsed<'m>(&mut self, m: RawMessage<'m>, parsed: Result<&Message<'m>, &ParseError>) {
+        let _ = parsed;
+        self.message(m)
+    }
+}
+
+impl<F: FnMut(RawMessage<'_>)> Sink for F {
+    #[inline]
+    fn message(&mut self, m: RawMessage<'_>) {
+        self(m)
+    }
+}
 
 /// Limits of the pipeline's reassembly buffers.
 #[derive(Clone, Copy, Debug, Default)]
@@ -70,6 +98,11 @@ impl Ingest {
 
     /// Processes one frame; calls `emit` for every SIP message it completes.
     pub fn push<F: FnMut(RawMessage<'_>)>(&mut self, frame: &Frame<'_>, emit: &mut F) {
+        self.push_to(frame, emit)
+    }
+
+    /// [`Ingest::push`] into any [`Sink`].
+    pub fn push_to<S: Sink>(&mut self, frame: &Frame<'_>, emit: &mut S) {
         self.stats.frames += 1;
         self.stats.bytes += frame.data.len() as u64;
         match decode_link(frame.link, frame.data) {
@@ -83,14 +116,14 @@ impl Ingest {
         }
     }
 
-    fn ip<F: FnMut(RawMessage<'_>)>(
+    fn ip<S: Sink>(
         &mut self,
         ip: IpPacket<'_>,
         frame: u64,
         time: Timestamp,
         cut: bool,
         depth: usize,
-        emit: &mut F,
+        emit: &mut S,
     ) {
         if depth > MAX_DEPTH {
             self.stats.too_deep += 1;
@@ -190,6 +223,11 @@ impl Ingest {
     /// Ends the input: TCP data waiting behind holes is delivered (after a resync), and what
     /// never completed is counted. Call once, after the last frame.
     pub fn finish<F: FnMut(RawMessage<'_>)>(&mut self, emit: &mut F) {
+        self.finish_to(emit)
+    }
+
+    /// [`Ingest::finish`] into any [`Sink`].
+    pub fn finish_to<S: Sink>(&mut self, emit: &mut S) {
         let mut consumer = stream::SipStream {
             stats: &mut self.stats,
             emit,

@@ -6,9 +6,9 @@ use std::net::SocketAddr;
 
 use rustc_hash::FxHashMap;
 
-use super::{IngestStats, datagram};
+use super::{IngestStats, Sink, datagram};
 use crate::decode::sctp::Sctp;
-use crate::meta::{MessageMeta, RawMessage};
+use crate::meta::MessageMeta;
 
 /// User messages being joined at once; beyond it all partial messages are dropped.
 pub const MAX_PARTIAL: usize = 1024;
@@ -27,12 +27,12 @@ pub(crate) struct SctpJoiner {
 
 impl SctpJoiner {
     /// Feeds one SCTP packet.
-    pub(crate) fn packet<F: FnMut(RawMessage<'_>)>(
+    pub(crate) fn packet<S: Sink>(
         &mut self,
         s: &Sctp<'_>,
         meta: MessageMeta,
         stats: &mut IngestStats,
-        emit: &mut F,
+        emit: &mut S,
     ) {
         let (src, dst) = (meta.src, meta.dst);
         for chunk in s.data_chunks() {
@@ -104,7 +104,7 @@ impl SctpJoiner {
 mod tests {
     use super::*;
     use crate::decode::sctp::sctp;
-    use crate::meta::{Timestamp, Transport};
+    use crate::meta::{RawMessage, Timestamp, Transport};
 
     /// One SCTP packet with a DATA chunk on `stream` carrying a B-only (first) or middle piece.
     fn piece(stream: u16, begin: bool, data: &[u8]) -> Vec<u8> {
@@ -131,10 +131,20 @@ mod tests {
         // 21.6 MB, beyond the 16 MiB budget
         for stream in 0..40u16 {
             let p = piece(stream, true, &chunk);
-            j.packet(&sctp(&p).unwrap(), meta, &mut stats, &mut |_| emitted += 1);
+            j.packet(
+                &sctp(&p).unwrap(),
+                meta,
+                &mut stats,
+                &mut |_: RawMessage<'_>| emitted += 1,
+            );
             for _ in 0..8 {
                 let p = piece(stream, false, &chunk);
-                j.packet(&sctp(&p).unwrap(), meta, &mut stats, &mut |_| emitted += 1);
+                j.packet(
+                    &sctp(&p).unwrap(),
+                    meta,
+                    &mut stats,
+                    &mut |_: RawMessage<'_>| emitted += 1,
+                );
                 assert!(j.held() <= MAX_PARTIAL_BYTES, "{}", j.held());
             }
         }

@@ -3,7 +3,7 @@
 //! frames), and after a gap, a mid-connection start or non-SIP bytes resynchronises at the
 //! next SIP start line.
 
-use super::{IngestStats, datagram};
+use super::{IngestStats, Sink, datagram};
 use crate::meta::{MessageMeta, RawMessage, Transport};
 use crate::reassembly::tcp::Consumer;
 use crate::reassembly::websocket::handshake;
@@ -33,12 +33,12 @@ pub struct StreamState {
 }
 
 /// The TCP consumer: borrows the pipeline's counters and the message callback.
-pub(crate) struct SipStream<'a, F> {
+pub(crate) struct SipStream<'a, S> {
     pub(crate) stats: &'a mut IngestStats,
-    pub(crate) emit: &'a mut F,
+    pub(crate) emit: &'a mut S,
 }
 
-impl<F: FnMut(RawMessage<'_>)> Consumer<StreamState> for SipStream<'_, F> {
+impl<S: Sink> Consumer<StreamState> for SipStream<'_, S> {
     /// A WebSocket message being assembled counts against the TCP reassembler's byte cap.
     fn footprint(&self, st: &StreamState) -> usize {
         st.ws.footprint()
@@ -65,7 +65,7 @@ impl<F: FnMut(RawMessage<'_>)> Consumer<StreamState> for SipStream<'_, F> {
                 Mode::Sip => match frame_stream(rest) {
                     Framing::Complete(n) => {
                         let n = n.clamp(1, rest.len());
-                        (self.emit)(RawMessage {
+                        self.emit.message(RawMessage {
                             meta: meta(Transport::Tcp),
                             bytes: &rest[..n],
                         });

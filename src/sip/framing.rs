@@ -4,8 +4,10 @@
 //! Framing never allocates and looks only at the start line and the header section (one
 //! pass with `memchr` over line ends); the body is counted, not read.
 
+use super::error::ParseError;
 use super::header::HeaderName;
 use super::lex::{find_lf, is_token_char};
+use super::message::Message;
 
 /// The outcome of framing the front of a buffer.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -218,6 +220,23 @@ pub fn frame_stream(buf: &[u8]) -> Framing {
 /// when present and consistent; otherwise the message is the rest of the datagram (and
 /// [`super::parse`] reports what is wrong with it). Never `NeedMore`.
 pub fn frame_datagram(buf: &[u8]) -> Framing {
+    if let Some(f) = datagram_not_message(buf) {
+        return f;
+    }
+    Framing::Complete(datagram_message_len(buf))
+}
+
+/// Datagrams framed and parsed together: returns what [`frame_datagram`] returns and, for a
+/// message (`Complete(len)`), first hands `on_message` its length and what
+/// [`super::parse`]`(&buf[..len])` gives. The header section is scanned once (the parser's
+/// header index gives the Content-Length that frames the message) instead of once to frame
+/// and again to parse; the message is lent, not returned, as it is built where it is parsed
+/// (it is about 500 bytes).
+#[inline(always)]
+pub fn parse_datagram<'a>(
+    buf: &'a [u8],
+    on_message: impl FnOnce(usize, Result<&Message<'a>, &ParseError>),
+) -> Framing {
     if buf.is_empty() {
         return Framing::NotSip;
     }
@@ -225,17 +244,66 @@ pub fn frame_datagram(buf: &[u8]) -> Framing {
     if ka > 0 {
         return Framing::Keepalive(ka);
     }
+    let parsed = Message::parse_first(buf);
+    let len = match &parsed {
+        // the parser ends the message where `scan_head` does: the header section ends at
+        // the same empty line, the first Content-Length line is the same and read the same
+        // way, and a missing, unreadable or too large one means the rest of the datagram
+        Ok(m) => {
+            // the start line `datagram_not_message` checks, found by the parser: up to the
+            // first LF without the CR before it, or the whole datagram without a last CR
+            let mut line = m.start_line_raw();
+            if line.len() == buf.len() {
+                if let [rest @ .., b'\r'] = line {
+                    line = rest;
+                }
+            }
+            if plausible_start(line, true) != Plausible::Yes {
+                return Framing::NotSip;
+            }
+            on_message(m.len(), Ok(m));
+            m.len()
+        }
+        // rare (not SIP, an unreadable start line or header section): frame as
+        // `frame_datagram` does, and parse the framed bytes alone
+        Err(_) => {
+            if let Some(f) = datagram_not_message(buf) {
+                return f;
+            }
+            let len = datagram_message_len(buf);
+            on_message(len, super::parse(&buf[..len]).as_ref());
+            len
+        }
+    };
+    Framing::Complete(len)
+}
+
+/// The framing of a datagram that does not start with a plausible SIP message (keepalive,
+/// empty, not SIP); `None` when it does.
+fn datagram_not_message(buf: &[u8]) -> Option<Framing> {
+    if buf.is_empty() {
+        return Some(Framing::NotSip);
+    }
+    let ka = leading_crlf(buf);
+    if ka > 0 {
+        return Some(Framing::Keepalive(ka));
+    }
     let line_end = find_lf(buf).unwrap_or(buf.len());
     let mut line = &buf[..line_end];
     if let [rest @ .., b'\r'] = line {
         line = rest;
     }
     if plausible_start(line, true) != Plausible::Yes {
-        return Framing::NotSip;
+        return Some(Framing::NotSip);
     }
+    None
+}
+
+/// Length of the message at the front of a datagram known to start with a start line.
+fn datagram_message_len(buf: &[u8]) -> usize {
     match scan_head(buf) {
-        Ok(Some((head, Some(cl)))) if head + cl <= buf.len() => Framing::Complete(head + cl),
-        _ => Framing::Complete(buf.len()),
+        Ok(Some((head, Some(cl)))) if head + cl <= buf.len() => head + cl,
+        _ => buf.len(),
     }
 }
 
@@ -311,6 +379,121 @@ mod tests {
             frame_datagram(b"SIP/2.0 200 OK\r\n\r\n"),
             Framing::Complete(18)
         );
+    }
+
+    /// Every part of a datagram as `parse_datagram` gives it: (framing, message length and
+    /// `Debug` of the parse), checked against `frame_datagram` then `parse` of the bytes.
+    fn parts(mut buf: &[u8]) -> Vec<(Framing, Option<(usize, String)>)> {
+        let mut out = Vec::new();
+        while !buf.is_empty() {
+            let mut got = None;
+            let f = parse_datagram(buf, |len, parsed| got = Some((len, format!("{parsed:?}"))));
+            assert_eq!(f, frame_datagram(buf), "{:?}", String::from_utf8_lossy(buf));
+            match f {
+                Framing::Complete(len) => {
+                    let two_steps = format!("{:?}", crate::sip::parse(&buf[..len]).as_ref());
+                    assert_eq!(got, Some((len, two_steps)));
+                    buf = &buf[len..];
+                }
+                Framing::Keepalive(n) => {
+                    assert_eq!(got, None);
+                    buf = &buf[n..];
+                }
+                _ => {
+                    assert_eq!(got, None);
+                    out.push((f, got));
+                    break;
+                }
+            }
+            out.push((f, got));
+        }
+        out
+    }
+
+    #[test]
+    fn parse_datagram_two_messages_and_keepalive() {
+        let mut d = MSG.to_vec();
+        d.extend_from_slice(b"\r\n\r\n");
+        d.extend_from_slice(b"SIP/2.0 200 OK\r\nl: 2\r\n\r\nokXYZ garbage");
+        let p = parts(&d);
+        let lens: Vec<Framing> = p.iter().map(|(f, _)| *f).collect();
+        assert_eq!(
+            lens,
+            [
+                Framing::Complete(MSG.len()),
+                Framing::Keepalive(4),
+                Framing::Complete(26),
+                Framing::NotSip
+            ]
+        );
+        // the first message ends at its body and has no `trailing_bytes` quirk
+        let mut first = None;
+        parse_datagram(&d, |_, m| {
+            let m = m.unwrap();
+            first = Some((
+                m.raw().len(),
+                m.body().to_vec(),
+                m.quirks().trailing_bytes(),
+            ));
+        });
+        assert_eq!(first, Some((MSG.len(), b"abc".to_vec(), false)));
+        let mut second = None;
+        parse_datagram(&d[MSG.len() + 4..], |_, m| {
+            let m = m.unwrap();
+            second = Some((m.status(), m.body().to_vec(), m.raw().len()));
+        });
+        assert_eq!(second, Some((Some(200), b"ok".to_vec(), 26)));
+    }
+
+    #[test]
+    fn parse_datagram_frames_like_frame_datagram() {
+        let cases: &[&[u8]] = &[
+            MSG,
+            // Content-Length longer than the datagram, missing, unreadable, folded, compact,
+            // repeated (the first counts), after 300 headers, with spaces before the colon
+            b"INVITE sip:a@b SIP/2.0\r\nContent-Length: 9\r\n\r\nabc",
+            b"INVITE sip:a@b SIP/2.0\r\nCall-ID: x\r\n\r\nabcINVITE sip:a@b SIP/2.0\r\n\r\n",
+            b"INVITE sip:a@b SIP/2.0\r\nContent-Length: x1\r\n\r\nabc",
+            b"INVITE sip:a@b SIP/2.0\r\nContent-Length: 1\r\n 2\r\n\r\nabc",
+            b"INVITE sip:a@b SIP/2.0\r\nContent-Length:\r\n  2\r\n\r\nabc",
+            b"INVITE sip:a@b SIP/2.0\nl: 1\nL: 2\n\nabc",
+            b"INVITE sip:a@b SIP/2.0\r\ncontent-length \t: 0 \r\n\r\n\r\nOPTIONS sip:x SIP/2.0\r\n\r\n",
+            b"INVITE sip:a@b SIP/2.0\r\nContent-Length: 99999999999\r\n\r\nab",
+            b"INVITE sip:a@b SIP/2.0\r\nContent-Length: 4294967296\r\n\r\nab",
+            // unterminated header sections, stray CRs, a header line without a colon
+            b"INVITE sip:a@b SIP/2.0\r\nContent-Length: 0",
+            b"INVITE sip:a@b SIP/2.0\r\nContent-Length: 0\r\n",
+            b"INVITE sip:a@b SIP/2.0\r\nContent-Length: 0\r\n\r",
+            b"INVITE sip:a@b SIP/2.0\r\n\rl: 1\r\nno colon\r\nl: 2\r\n\r\nabc",
+            // unreadable: a bad start line, a continuation before any header, not SIP
+            b"INVITE sip:a b@c SIP/2.0\r\nContent-Length: 1\r\n\r\nabc",
+            b"SIP/2.0 999 Odd\r\nContent-Length: 1\r\n\r\nabc",
+            b"INVITE sip:a@b SIP/2.0\r\n folded\r\nl: 1\r\n\r\nabc",
+            b"SIP/2.0 200\r\n\r\n",
+            // start lines with a CR before the CR LF, or with no LF (the last CR is not part
+            // of the line framing checks, so `SIP/2.0 200\r` is not SIP)
+            b"SIP/2.0 200\r\r\n\r\n",
+            b"SIP/2.0 200 OK\r\r\nl: 0\r\n\r\n",
+            b"INVITE sip:a@b SIP/2.0\r\r\n\r\n",
+            b"hello world",
+            b"\r\n",
+        ];
+        for c in cases {
+            for cut in 1..=c.len() {
+                parts(&c[..cut]);
+            }
+        }
+        let mut many = b"OPTIONS sip:a SIP/2.0\r\n".to_vec();
+        for i in 0..300 {
+            many.extend_from_slice(format!("X-H{i}: v\r\n").as_bytes());
+        }
+        many.extend_from_slice(b"Content-Length: 1\r\n\r\nabc");
+        assert_eq!(parts(&many)[0].0, Framing::Complete(many.len() - 2));
+        // a value folded into "1 2" is not a number: the rest of the datagram
+        let folded = b"INVITE sip:a@b SIP/2.0\r\nl: 1\r\n 2\r\n\r\nabc";
+        assert_eq!(parts(folded)[0].0, Framing::Complete(folded.len()));
+        let folded = b"INVITE sip:a@b SIP/2.0\r\nl:\r\n 2\r\n\r\nabc";
+        assert_eq!(parts(folded)[0].0, Framing::Complete(folded.len() - 1));
     }
 
     #[test]

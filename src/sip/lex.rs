@@ -62,6 +62,26 @@ pub fn find_lf(h: &[u8]) -> Option<usize> {
     memchr::memchr(b'\n', &h[i..]).map(|p| i + p)
 }
 
+/// Index of the first byte in `h` equal to `b`, eight bytes per step inline (no call, no
+/// SIMD set-up): for searches that end within a few words, such as a header name's colon.
+#[inline(always)]
+pub fn find_byte(h: &[u8], b: u8) -> Option<usize> {
+    const LO: u64 = 0x0101_0101_0101_0101;
+    const HI: u64 = 0x8080_8080_8080_8080;
+    let pat = LO * b as u64;
+    let mut i = 0;
+    while i + 8 <= h.len() {
+        let v = u64::from_le_bytes(h[i..i + 8].try_into().unwrap()) ^ pat;
+        // The lowest flagged byte is the first zero byte (borrows only run upwards).
+        let z = v.wrapping_sub(LO) & !v & HI;
+        if z != 0 {
+            return Some(i + (z.trailing_zeros() / 8) as usize);
+        }
+        i += 8;
+    }
+    h[i..].iter().position(|&x| x == b).map(|p| i + p)
+}
+
 /// Index of the first byte in `h` equal to `a`, `b` or `c`. Values are short, so this
 /// checks eight bytes per step inline (no call, no SIMD set-up).
 #[inline(always)]
@@ -299,6 +319,30 @@ pub fn unfold(s: &str) -> std::borrow::Cow<'_, str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn find_byte_finds_the_first_at_every_offset() {
+        for len in 0..40 {
+            for at in 0..=len {
+                let mut h = vec![b'a'; len];
+                if at < len {
+                    h[at] = b':';
+                    // a later one and bytes one off (':' ^ 1, ':' + 0x80) are not found first
+                    if at + 3 < len {
+                        h[at + 3] = b':';
+                    }
+                }
+                if at > 0 {
+                    h[at - 1] = b':' ^ 1;
+                }
+                if at > 1 {
+                    h[at - 2] = b':' | 0x80;
+                }
+                let want = (at < len).then_some(at);
+                assert_eq!(find_byte(&h, b':'), want, "len {len} at {at}");
+            }
+        }
+    }
 
     #[test]
     fn comma_values_respect_quotes_and_brackets() {

@@ -22,7 +22,7 @@ use smallvec::SmallVec;
 
 use super::error::{ErrorKind, ParseError, excerpt};
 use super::header::HeaderName;
-use super::lex::{CommaValues, find_lf, find_top_level, trim};
+use super::lex::{CommaValues, find_byte, find_lf, find_top_level, trim};
 use super::method::Method;
 use super::name_addr::NameAddr;
 use super::typed::{
@@ -165,6 +165,21 @@ fn next_line(raw: &[u8], pos: usize) -> (usize, usize, bool) {
 impl<'a> Message<'a> {
     /// Lenient parse of exactly one message (see the module docs).
     pub fn parse(raw: &'a [u8]) -> Result<Message<'a>, ParseError> {
+        Self::parse_impl(raw, false)
+    }
+
+    /// Lenient parse of the first message of `buf` when more may follow it (a datagram that
+    /// carries several): the message is framed by its Content-Length as [`Message::len`]
+    /// says, and the result is exactly `parse(&buf[..len])` ([`Message::raw`] ends there,
+    /// no `trailing_bytes` quirk), found in one pass over the header section.
+    pub(crate) fn parse_first(buf: &'a [u8]) -> Result<Message<'a>, ParseError> {
+        Self::parse_impl(buf, true)
+    }
+
+    /// [`Message::parse`] (`first_only`: [`Message::parse_first`]), inlined in both so the
+    /// message (about 500 bytes) is built where the caller wants it.
+    #[inline(always)]
+    fn parse_impl(raw: &'a [u8], first_only: bool) -> Result<Message<'a>, ParseError> {
         if raw.len() > u32::MAX as usize {
             return Err(ParseError::new(
                 ErrorKind::Empty,
@@ -245,10 +260,7 @@ impl<'a> Message<'a> {
             let line = &raw[line_start..end];
             // Name up to ':' (trailing SP/HT allowed); only unknown names need the
             // token check, known ones matched exactly.
-            let mut c = 0;
-            while c < line.len() && line[c] != b':' {
-                c += 1;
-            }
+            let c = find_byte(line, b':').unwrap_or(line.len());
             let (kind, name_len, vs, flags) = if c < line.len() {
                 let mut n = c;
                 while n > 0 && matches!(line[n - 1], b' ' | b'\t') {
@@ -303,8 +315,16 @@ impl<'a> Message<'a> {
             }
         };
 
-        let (body_end, content_length, body_quirks) =
+        let (body_end, content_length, mut body_quirks) =
             frame_body(raw, body_start, &headers, &first)?;
+        let raw = if first_only {
+            // only a Content-Length shorter than the input ends the message before the input
+            // does, and `parse` of the message alone would not see the bytes after it
+            body_quirks &= !Quirks::TRAILING_BYTES;
+            &raw[..body_end]
+        } else {
+            raw
+        };
         Ok(Message {
             raw,
             head,
