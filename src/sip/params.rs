@@ -54,16 +54,12 @@ impl<'a> Params<'a> {
             .strip_prefix(';')?
             .strip_prefix(name)?
             .strip_prefix('=')?;
-        // one pass to the next ';' (values are short: no memchr call)
-        for (i, b) in rest.bytes().enumerate() {
-            match b {
-                b';' => return Some(&rest[..i]),
-                b'"' => return None,
-                b if is_lws(b) => return None,
-                _ => {}
-            }
+        // to the next ';' (a quote, LWS, or a comma or control byte: the general iteration)
+        let end = plain_run(rest.as_bytes());
+        match rest.as_bytes().get(end) {
+            None | Some(b';') => Some(&rest[..end]),
+            Some(_) => None,
         }
-        Some(rest)
     }
 
     /// True if the list has an empty element (`;;` or a trailing `;`), which RFC 3261
@@ -316,6 +312,10 @@ mod tests {
             ";tag",
             "tag=abc",
             "",
+            ";tag=a,b;c",
+            ";tag=a\u{1}b",
+            ";tag=a\u{e9}b;c",
+            ";tag=a\r\n b",
         ] {
             let params = Params(p);
             assert_eq!(params.value("tag"), params.get("tag").flatten(), "{p:?}");
