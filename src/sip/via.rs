@@ -107,9 +107,31 @@ fn via_head(i: &str) -> IResult<&str, (&str, &str, &str, HostPort<'_>)> {
     ))
 }
 
+const fn host_table() -> [bool; 256] {
+    let mut t = [false; 256];
+    let mut i = 0;
+    while i < 256 {
+        let b = i as u8;
+        t[i] = b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b'_');
+        i += 1;
+    }
+    t
+}
+
+/// The bytes [`fast_head`] takes in a host name: alphanumerics and `.-_`.
+static HOST: [bool; 256] = host_table();
+
+/// `n` equals `lower` without regard to ASCII case, where `lower` is lower-case letters
+/// only (then `n[i] | 0x20 == lower[i]` exactly when `n[i]` is that letter in either case).
+#[inline(always)]
+fn eq_letters_ci(n: &str, lower: &str) -> bool {
+    debug_assert!(lower.bytes().all(|c| c.is_ascii_lowercase()));
+    n.len() == lower.len() && n.bytes().zip(lower.bytes()).all(|(a, b)| a | 0x20 == b)
+}
+
 /// Hand-written fast path for the everyday form `SIP/2.0/UDP host[:port][;params]`
 /// (no LWS, no IPv6). Anything else goes through the nom grammar in [`via_head`].
-#[inline]
+#[inline(always)]
 #[allow(clippy::type_complexity)]
 fn fast_head(s: &str) -> Option<(&str, (&str, &str, &str, HostPort<'_>))> {
     let b = s.as_bytes();
@@ -126,7 +148,7 @@ fn fast_head(s: &str) -> Option<(&str, (&str, &str, &str, HostPort<'_>))> {
     let transport = &s[8..i];
     i += 1;
     let hs = i;
-    while i < b.len() && (b[i].is_ascii_alphanumeric() || matches!(b[i], b'.' | b'-' | b'_')) {
+    while i < b.len() && HOST[b[i] as usize] {
         i += 1;
     }
     if i == hs {
@@ -271,13 +293,13 @@ impl<'a> Via<'a> {
     #[inline(always)]
     fn set_param(&mut self, n: &'a str, value: Option<&'a str>) {
         match n.len() {
-            6 if n.eq_ignore_ascii_case("branch") => {
+            6 if eq_letters_ci(n, "branch") => {
                 self.branch.get_or_insert(value.unwrap_or(""));
             }
-            8 if n.eq_ignore_ascii_case("received") => {
+            8 if eq_letters_ci(n, "received") => {
                 self.received = self.received.or(value);
             }
-            5 if self.rport.is_none() && n.eq_ignore_ascii_case("rport") => {
+            5 if self.rport.is_none() && eq_letters_ci(n, "rport") => {
                 self.rport = Some(value.and_then(|v| v.parse().ok()));
             }
             _ => {}
@@ -377,6 +399,27 @@ mod tests {
             if let Some(p) = Via::parse_plain(&s) {
                 proptest::prop_assert_eq!(Some(p), grammar);
             }
+        }
+    }
+
+    #[test]
+    fn eq_letters_ci_is_eq_ignore_ascii_case() {
+        for name in ["branch", "received", "rport"] {
+            for n in 0..=255u8 {
+                for pos in 0..name.len() {
+                    let mut b = name.as_bytes().to_vec();
+                    b[pos] = n;
+                    if let Ok(s) = std::str::from_utf8(&b) {
+                        assert_eq!(
+                            eq_letters_ci(s, name),
+                            s.eq_ignore_ascii_case(name),
+                            "{s:?}"
+                        );
+                    }
+                }
+            }
+            assert!(eq_letters_ci(&name.to_ascii_uppercase(), name));
+            assert!(!eq_letters_ci(&name[1..], name));
         }
     }
 
