@@ -232,10 +232,17 @@ impl Key<'_> {
         t.rec.rfc2543 == self.legacy
             && t.rec.branch.as_deref() == self.branch
             && t.port == self.port
-            && t.host().eq_ignore_ascii_case(self.host)
+            && eq_host(t.host(), self.host)
             && &*t.rec.method == self.method
             && (!self.legacy || (t.rec.cseq == self.cseq && t.legacy_from_tag() == self.from_tag))
     }
+}
+
+/// Hosts compare without regard to case; they are nearly always written the same, which
+/// one `memcmp` settles (`eq_ignore_ascii_case` folds byte by byte).
+#[inline]
+fn eq_host(a: &str, b: &str) -> bool {
+    a.len() == b.len() && (a == b || a.eq_ignore_ascii_case(b))
 }
 
 /// Where a message landed.
@@ -625,4 +632,27 @@ fn key_hash_ignores_the_case_of_the_host() {
     assert_eq!(hashes.len(), base.len() + 1);
     assert_ne!(key("host").hash64(), key("hosu").hash64());
     assert_ne!(key("10.0.0.1").hash64(), key("10.0.0.10").hash64());
+}
+
+#[cfg(test)]
+#[test]
+fn eq_host_is_eq_ignore_ascii_case() {
+    let hosts = [
+        "",
+        "a",
+        "A",
+        "10.0.0.1",
+        "10.0.0.10",
+        "Host.Example.COM",
+        "host.example.com",
+        "hOst.example.con",
+        "[::1]",
+        "é",
+        "É",
+    ];
+    for a in hosts {
+        for b in hosts {
+            assert_eq!(eq_host(a, b), a.eq_ignore_ascii_case(b), "{a} {b}");
+        }
+    }
 }
