@@ -296,14 +296,13 @@ impl CallBuilder {
         if self.seen == 0 {
             self.first_frame = meta.frame;
         }
-        let (from, to) = (head.from, head.to);
         let from_tag = head.from_tag();
         let to_tag = head.to_tag();
         let (cseq, method, status) = (head.cseq, head.method, head.status);
 
         if self.seen == 0 {
             self.joined_late = starts_mid_dialog(msg, to_tag);
-            self.name_participants(from.as_ref(), to.as_ref(), from_tag);
+            self.name_participants(head.from.as_ref(), head.to.as_ref(), from_tag);
         }
         self.seen += 1;
         if let Some(m) = method.or(cseq.map(|c| c.method)) {
