@@ -296,14 +296,13 @@ impl CallBuilder {
         if self.seen == 0 {
             self.first_frame = meta.frame;
         }
-        let (from, to) = (head.from, head.to);
         let from_tag = head.from_tag();
         let to_tag = head.to_tag();
         let (cseq, method, status) = (head.cseq, head.method, head.status);
 
         if self.seen == 0 {
             self.joined_late = starts_mid_dialog(msg, to_tag);
-            self.name_participants(from.as_ref(), to.as_ref(), from_tag);
+            self.name_participants(head.from.as_ref(), head.to.as_ref(), from_tag);
         }
         self.seen += 1;
         if let Some(m) = method.or(cseq.map(|c| c.method)) {
@@ -332,6 +331,12 @@ impl CallBuilder {
         }
         notes.retransmission = retrans;
 
+        // a response's reason phrase, interned once for the message's record and its
+        // transaction's final phrase
+        let phrase = match status {
+            Some(_) => msg.reason_phrase().map(|p| ctx.interner.intern(p)),
+            None => None,
+        };
         let dialog = if retrans {
             self.retransmissions += 1;
             self.on_retransmission(msg, cseq.map(|c| c.seq), to_tag, meta);
@@ -340,7 +345,8 @@ impl CallBuilder {
             self.on_request(ctx, meta, msg, m, cseq, loc, from_tag, to_tag, &mut notes)
         } else {
             let status = status.unwrap_or(0);
-            self.on_response(ctx, meta, msg, status, cseq, loc, from_tag, to_tag)
+            let phrase = phrase.clone();
+            self.on_response(ctx, meta, msg, status, phrase, cseq, loc, from_tag, to_tag)
         };
 
         if self.messages.len() >= ctx.max_messages {
@@ -348,10 +354,7 @@ impl CallBuilder {
             notes.dropped = true;
             return notes;
         }
-        let reason = match (status, msg.reason_phrase()) {
-            (Some(_), Some(p)) => Some(ctx.interner.intern(p)),
-            _ => None,
-        };
+        let reason = phrase;
         if self.messages.len() == self.messages.capacity() {
             // 4, 7, then double: seven records (a basic call) stay under glibc's 1 KB
             // small-chunk limit, where Vec's 8 asked for a large chunk, which makes glibc
@@ -823,6 +826,7 @@ impl CallBuilder {
         meta: &MessageMeta,
         msg: &Message<'_>,
         status: u16,
+        phrase: Option<Atom>,
         cseq: Option<CSeq<'_>>,
         loc: Option<Located>,
         from_tag: Option<&str>,
@@ -859,7 +863,6 @@ impl CallBuilder {
                 }
             }
         }
-        let phrase = msg.reason_phrase().map(|p| ctx.interner.intern(p));
         let was_open = status >= 200 && self.txns.txns[idx as usize].open;
         self.txns
             .on_response(idx, meta, status, phrase, to_tag, || {

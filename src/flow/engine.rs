@@ -186,21 +186,26 @@ impl Engine {
             self.counters.without_call_id += 1;
             return;
         };
-        if !self.calls.contains_key(call_id) {
-            if self.calls.len() >= self.config.max_open_calls.max(1) {
-                self.evict_oldest();
+        // one lookup for a message of an open call (the usual case)
+        let call = match self.calls.get_mut(call_id) {
+            Some(call) => call,
+            None => {
+                if self.calls.len() >= self.config.max_open_calls.max(1) {
+                    self.evict_oldest();
+                }
+                if self.emitted.contains(&id_hash(call_id)) {
+                    self.counters.calls_reopened += 1;
+                }
+                self.calls
+                    .insert(call_id.into(), Box::new(CallBuilder::new(call_id)));
+                self.counters.calls += 1;
+                self.counters.peak_open_calls =
+                    self.counters.peak_open_calls.max(self.calls.len() as u64);
+                let Some(call) = self.calls.get_mut(call_id) else {
+                    return;
+                };
+                call
             }
-            if self.emitted.contains(&id_hash(call_id)) {
-                self.counters.calls_reopened += 1;
-            }
-            self.calls
-                .insert(call_id.into(), Box::new(CallBuilder::new(call_id)));
-            self.counters.calls += 1;
-            self.counters.peak_open_calls =
-                self.counters.peak_open_calls.max(self.calls.len() as u64);
-        }
-        let Some(call) = self.calls.get_mut(call_id) else {
-            return;
         };
         let mut ctx = Ctx {
             interner: &mut self.interner,

@@ -203,10 +203,19 @@ impl Key<'_> {
             h.write(b.as_bytes());
         }
         h.write_u8(0xff);
-        for c in self.host.bytes() {
-            h.write_u8(c.to_ascii_lowercase());
+        // The host without regard to case, eight bytes at a time: each byte with bit 0x20
+        // set (ASCII letters fold to lower case; the few other bytes that fold together
+        // only collide, `matches` decides).
+        let host = self.host.as_bytes();
+        let mut words = host.chunks_exact(8);
+        for w in &mut words {
+            h.write_u64(u64::from_le_bytes(w.try_into().unwrap()) | 0x2020_2020_2020_2020);
         }
-        h.write_u8(0xff);
+        let mut last = host.len() as u64; // in the top byte: a rest of 0-7 bytes
+        for (i, &c) in words.remainder().iter().enumerate() {
+            last ^= ((c | 0x20) as u64) << (8 * i);
+        }
+        h.write_u64(last.rotate_right(8));
         self.port.hash(&mut h);
         h.write(self.method.as_bytes());
         h.write_u8(0xff);
@@ -223,10 +232,17 @@ impl Key<'_> {
         t.rec.rfc2543 == self.legacy
             && t.rec.branch.as_deref() == self.branch
             && t.port == self.port
-            && t.host().eq_ignore_ascii_case(self.host)
+            && eq_host(t.host(), self.host)
             && &*t.rec.method == self.method
             && (!self.legacy || (t.rec.cseq == self.cseq && t.legacy_from_tag() == self.from_tag))
     }
+}
+
+/// Hosts compare without regard to case; they are nearly always written the same, which
+/// one `memcmp` settles (`eq_ignore_ascii_case` folds byte by byte).
+#[inline]
+fn eq_host(a: &str, b: &str) -> bool {
+    a.len() == b.len() && (a == b || a.eq_ignore_ascii_case(b))
 }
 
 /// Where a message landed.
@@ -293,8 +309,12 @@ fn sent_by_text(s: &mut String, host: &str, ipv6: bool, port: Option<u16>) {
 
 impl TxnTable {
     fn find(&self, key: &Key<'_>) -> Option<u32> {
+        self.find_hashed(key, key.hash64())
+    }
+
+    fn find_hashed(&self, key: &Key<'_>, hash: u64) -> Option<u32> {
         self.index
-            .find(key.hash64(), |i| key.matches(&self.txns[i as usize]))
+            .find(hash, |i| key.matches(&self.txns[i as usize]))
     }
 
     /// Finds or creates the transaction of `msg`. `None` when the message has no top Via
@@ -339,7 +359,8 @@ impl TxnTable {
                 }
             }
         }
-        if let Some(i) = self.find(&key) {
+        let hash = key.hash64();
+        if let Some(i) = self.find_hashed(&key, hash) {
             return Some(Located {
                 idx: i,
                 created: false,
@@ -414,7 +435,7 @@ impl TxnTable {
             self.txns.reserve_exact(more);
         }
         self.txns.push(state);
-        self.index.insert(key.hash64(), idx);
+        self.index.insert(hash, idx);
         Some(Located {
             idx,
             created: true,
@@ -581,4 +602,57 @@ pub(crate) fn fingerprint(meta: &MessageMeta, msg: &Message<'_>, head: &Head<'_>
 #[test]
 fn three_states_fit_a_small_chunk() {
     assert!(3 * std::mem::size_of::<TxnState>() <= 1000);
+}
+
+/// Keys whose hosts differ only in the case of letters hash alike (`matches` compares hosts
+/// without regard to case), whatever the host's length; other hosts mostly differ.
+#[cfg(test)]
+#[test]
+fn key_hash_ignores_the_case_of_the_host() {
+    fn key(host: &str) -> Key<'_> {
+        Key {
+            legacy: false,
+            branch: Some("z9hG4bK1"),
+            host,
+            port: 5060,
+            method: "INVITE",
+            cseq: 1,
+            from_tag: None,
+        }
+    }
+    let base = "Host-1.Example.COM.a.b.c";
+    let mut hashes = std::collections::HashSet::new();
+    for n in 0..=base.len() {
+        let h = &base[..n];
+        let (lower, upper) = (h.to_ascii_lowercase(), h.to_ascii_uppercase());
+        assert_eq!(key(h).hash64(), key(&lower).hash64(), "{h}");
+        assert_eq!(key(h).hash64(), key(&upper).hash64(), "{h}");
+        hashes.insert(key(h).hash64());
+    }
+    assert_eq!(hashes.len(), base.len() + 1);
+    assert_ne!(key("host").hash64(), key("hosu").hash64());
+    assert_ne!(key("10.0.0.1").hash64(), key("10.0.0.10").hash64());
+}
+
+#[cfg(test)]
+#[test]
+fn eq_host_is_eq_ignore_ascii_case() {
+    let hosts = [
+        "",
+        "a",
+        "A",
+        "10.0.0.1",
+        "10.0.0.10",
+        "Host.Example.COM",
+        "host.example.com",
+        "hOst.example.con",
+        "[::1]",
+        "é",
+        "É",
+    ];
+    for a in hosts {
+        for b in hosts {
+            assert_eq!(eq_host(a, b), a.eq_ignore_ascii_case(b), "{a} {b}");
+        }
+    }
 }

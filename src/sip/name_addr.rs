@@ -3,8 +3,8 @@
 
 use std::borrow::Cow;
 
-use super::lex::{quoted_len, trim, trim_end, unfold, unquote};
-use super::params::Params;
+use super::lex::{find3, is_lws, quoted_len, trim, trim_end, unfold, unquote};
+use super::params::{Params, plain_run};
 use super::uri::{Uri, UriError};
 
 /// A name-addr or addr-spec with its header parameters.
@@ -52,7 +52,70 @@ impl NameAddrError {
 
 impl<'a> NameAddr<'a> {
     /// Parses one value (not comma-split: call on one item of a multi-valued header).
+    #[inline]
     pub fn parse(s: &'a str) -> Result<NameAddr<'a>, NameAddrError> {
+        match NameAddr::parse_plain(s) {
+            Some(n) => Ok(n),
+            None => NameAddr::parse_general(s),
+        }
+    }
+
+    /// The everyday forms only, without calls: `"display" <uri>` (no `\\` in the display
+    /// name), `display <uri>` or `<uri>`, followed by nothing or by `;tag=value` first
+    /// (spelled so, a plain value: no quote, comma or LWS). `Some` exactly when `s` has
+    /// such a form, and then equal to [`NameAddr::parse_general`]'s result; `None` for
+    /// anything else.
+    #[inline]
+    pub(crate) fn parse_plain(s: &'a str) -> Option<NameAddr<'a>> {
+        let s = trim(s);
+        let b = s.as_bytes();
+        let (display, quoted, lt) = match *b.first()? {
+            b'"' => {
+                let q = 1 + find3(&b[1..], b'"', b'\\', b'\\')?;
+                if b[q] != b'"' {
+                    return None;
+                }
+                let mut k = q + 1;
+                while k < b.len() && is_lws(b[k]) {
+                    k += 1;
+                }
+                if b.get(k) != Some(&b'<') {
+                    return None;
+                }
+                (Some(&s[1..q]), true, k)
+            }
+            b'<' => (None, false, 0),
+            _ => {
+                let lt = find3(b, b'<', b'<', b'<')?;
+                let d = trim_end(&s[..lt]);
+                ((!d.is_empty()).then_some(d), false, lt)
+            }
+        };
+        let close = lt + 1 + find3(&b[lt + 1..], b'>', b'>', b'>')?;
+        let params = &s[close + 1..];
+        let tag = match params.strip_prefix(";tag=") {
+            Some(v) => {
+                let end = plain_run(v.as_bytes());
+                if end < v.len() && v.as_bytes()[end] != b';' {
+                    return None;
+                }
+                Some(&v[..end])
+            }
+            None if params.is_empty() => None,
+            None => return None,
+        };
+        Some(NameAddr {
+            display,
+            display_quoted: quoted,
+            uri: trim(&s[lt + 1..close]),
+            angle: true,
+            params: Params(params),
+            tag,
+        })
+    }
+
+    /// Any form (what [`NameAddr::parse`] does when [`NameAddr::parse_plain`] declines).
+    pub(crate) fn parse_general(s: &'a str) -> Result<NameAddr<'a>, NameAddrError> {
         let s = trim(s);
         if s.is_empty() {
             return Err(NameAddrError::Empty);
@@ -172,6 +235,41 @@ mod tests {
             n.parsed_uri().unwrap().param("transport"),
             Some(Some("tcp"))
         );
+    }
+
+    /// `NameAddr::parse` (the plain fast path, else the general parse) returns what the
+    /// general parse returns: on every header value of the RFC 4475/5118 messages,
+    /// everyday values, and their mutations.
+    #[test]
+    fn plain_path_agrees_with_the_general_parse() {
+        let (mut n, mut plain) = (0, 0);
+        for v in crate::sip::params::corpus::values() {
+            for s in crate::sip::params::corpus::mutations(&v) {
+                let general = NameAddr::parse_general(&s);
+                assert_eq!(NameAddr::parse(&s), general, "{s:?}");
+                if let Some(p) = NameAddr::parse_plain(&s) {
+                    assert_eq!(Ok(p), general, "plain {s:?}");
+                    plain += 1;
+                }
+                n += 1;
+            }
+        }
+        assert!(n > 100_000 && plain > 10_000, "{n} values, {plain} plain");
+        for v in &crate::sip::params::corpus::EVERYDAY[6..14] {
+            assert!(NameAddr::parse_plain(v).is_some(), "{v}");
+        }
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(20_000))]
+        #[test]
+        fn plain_path_agrees_on_random_name_addrs(
+            s in "[ \t]{0,1}(\"[a-zA-Z 0-9\\\\\"<>]{0,8}\"[ \t]{0,2}|[a-zA-Z ]{0,6}|\"|)<?[a-z:@.;=\">< ]{0,20}>?\
+                  (;(tag|TAG|x|tagx)?(=[a-z0-9\" ;,\t=]{0,8})?){0,3}[ \t]{0,1}"
+        ) {
+            let general = NameAddr::parse_general(&s);
+            proptest::prop_assert_eq!(NameAddr::parse(&s), general);
+        }
     }
 
     #[test]

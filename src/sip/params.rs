@@ -54,16 +54,12 @@ impl<'a> Params<'a> {
             .strip_prefix(';')?
             .strip_prefix(name)?
             .strip_prefix('=')?;
-        // one pass to the next ';' (values are short: no memchr call)
-        for (i, b) in rest.bytes().enumerate() {
-            match b {
-                b';' => return Some(&rest[..i]),
-                b'"' => return None,
-                b if is_lws(b) => return None,
-                _ => {}
-            }
+        // to the next ';' (a quote, LWS, or a comma or control byte: the general iteration)
+        let end = plain_run(rest.as_bytes());
+        match rest.as_bytes().get(end) {
+            None | Some(b';') => Some(&rest[..end]),
+            Some(_) => None,
         }
-        Some(rest)
     }
 
     /// True if the list has an empty element (`;;` or a trailing `;`), which RFC 3261
@@ -86,6 +82,43 @@ impl<'a> Params<'a> {
             }
         }
     }
+}
+
+/// True for the bytes that end a plain run (see [`plain_run`]): `;`, `"`, `,`, and space
+/// and the control characters (`<= 0x20`, which covers LWS and folds).
+#[inline(always)]
+pub(crate) fn is_plain_stop(b: u8) -> bool {
+    b <= b' ' || matches!(b, b';' | b'"' | b',')
+}
+
+/// Index of the first byte of `h` that [`is_plain_stop`], or `h.len()`: where a plain
+/// parameter value (no quote, no LWS, no comma) ends. Eight bytes per step, inline.
+#[inline(always)]
+pub(crate) fn plain_run(h: &[u8]) -> usize {
+    const LO: u64 = 0x0101_0101_0101_0101;
+    const HI: u64 = 0x8080_8080_8080_8080;
+    #[inline(always)]
+    fn zero(v: u64) -> u64 {
+        v.wrapping_sub(LO) & !v & HI
+    }
+    let mut i = 0;
+    while i + 8 <= h.len() {
+        let v = u64::from_le_bytes(h[i..i + 8].try_into().unwrap());
+        // The lowest flagged byte of each mask is exact: bytes below it neither match nor
+        // borrow (`v - 0x21..` flags bytes < 0x21; bytes >= 0x80 are masked by `!v`).
+        let z = (v.wrapping_sub(LO * 0x21) & !v & HI)
+            | zero(v ^ (LO * b';' as u64))
+            | zero(v ^ (LO * b'"' as u64))
+            | zero(v ^ (LO * b',' as u64));
+        if z != 0 {
+            return i + (z.trailing_zeros() / 8) as usize;
+        }
+        i += 8;
+    }
+    while i < h.len() && !is_plain_stop(h[i]) {
+        i += 1;
+    }
+    i
 }
 
 fn split_semi(s: &str) -> (&str, Option<&str>) {
@@ -156,6 +189,107 @@ impl<'a> IntoIterator for Params<'a> {
     }
 }
 
+/// Test inputs for the fast paths (`Via::parse_plain`, `NameAddr::parse_plain`,
+/// `Params::value`): every header value of the RFC 4475 and RFC 5118 messages, everyday
+/// values, and their mutations, to compare each fast path with the general parse.
+#[cfg(test)]
+pub(crate) mod corpus {
+    use crate::sip::lex::CommaValues;
+
+    /// Everyday values as devices write them (the fast paths' targets).
+    pub(crate) const EVERYDAY: &[&str] = &[
+        "SIP/2.0/UDP 10.1.0.40:5060;branch=z9hG4bKe099ec6cd7363ca5;rport",
+        "SIP/2.0/UDP 10.1.0.40:5060;rport=5060;branch=z9hG4bKe099ec6cd7363ca5;received=192.0.2.4",
+        "SIP/2.0/TCP client.atlanta.example.com:5060;branch=z9hG4bK74bf9",
+        "SIP/2.0/UDP 127.0.0.1:5061;branch=z9hG4bK-5310-1-0",
+        "SIP/2.0/TLS pc33.atlanta.com;branch=z9hG4bKnashds8;received=192.0.2.1",
+        "SIP/2.0/WSS df7jal23ls0d.invalid;branch=z9hG4bKasudf;rport",
+        "<sip:+15552000000@sip.example.net>;tag=c34d0bff90",
+        "<sip:+15552000000@sip.example.net>",
+        "\"Caller 2007919\" <sip:+15552007919@10.1.0.14>;tag=0c43407dc1",
+        "<sip:10.1.0.45:5060>;tag=a64b31c22c",
+        "sipp <sip:sipp@127.0.0.1:5061>;tag=5310SIPpTag001",
+        "sut <sip:service@127.0.0.1:5060>",
+        "Bob <sip:bob@biloxi.example.com>;tag=8321234356",
+        "<sip:alice@atlanta.example.com;transport=tcp>;tag=9fxced76sl;x=1",
+        "\"Alice\" <sip:alice@atlanta.example.com>;expires=60",
+        "sip:alice@atlanta.example.com;tag=1928301774",
+    ];
+
+    /// Every header value of the RFC 4475 and RFC 5118 messages (whole, and each
+    /// comma-separated item), plus [`EVERYDAY`].
+    pub(crate) fn values() -> Vec<String> {
+        let mut out: Vec<String> = EVERYDAY.iter().map(|s| s.to_string()).collect();
+        for dir in ["rfc4475", "rfc5118"] {
+            let d = format!("{}/tests/data/{dir}", env!("CARGO_MANIFEST_DIR"));
+            let mut files: Vec<_> = std::fs::read_dir(&d)
+                .unwrap_or_else(|e| panic!("{d}: {e}"))
+                .map(|e| e.unwrap().path())
+                .filter(|p| p.is_file() && !p.extension().is_some_and(|x| x == "md" || x == "tsv"))
+                .collect();
+            files.sort();
+            assert!(files.len() >= 8, "{d}");
+            for f in files {
+                let bytes = std::fs::read(&f).unwrap();
+                let Ok(msg) = crate::sip::parse(&bytes) else {
+                    continue;
+                };
+                for h in msg.headers() {
+                    if let Some(v) = h.value_str() {
+                        out.push(v.to_string());
+                        out.extend(CommaValues::new(v).map(String::from));
+                    }
+                }
+            }
+        }
+        out.sort();
+        out.dedup();
+        out
+    }
+
+    /// `v`, and `v` with each character deleted and with each of a set of delimiters
+    /// (and a non-ASCII character) inserted before each character and at the end.
+    pub(crate) fn mutations(v: &str) -> Vec<String> {
+        const INSERT: &[&str] = &[
+            " ",
+            "\t",
+            "\r\n ",
+            "\"",
+            "\\",
+            ",",
+            ";",
+            "=",
+            "<",
+            ">",
+            ":",
+            "[",
+            "]",
+            "/",
+            "\u{e9}",
+            "\u{0}",
+            ";tag",
+            ";branch=",
+            ";rport",
+            ";received=x",
+            "+",
+        ];
+        let mut out = vec![v.to_string()];
+        if v.len() > 160 {
+            return out;
+        }
+        let bounds: Vec<usize> = v.char_indices().map(|(i, _)| i).chain([v.len()]).collect();
+        for w in bounds.windows(2) {
+            out.push(format!("{}{}", &v[..w[0]], &v[w[1]..]));
+        }
+        for &i in &bounds {
+            for ins in INSERT {
+                out.push(format!("{}{ins}{}", &v[..i], &v[i..]));
+            }
+        }
+        out
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -178,9 +312,39 @@ mod tests {
             ";tag",
             "tag=abc",
             "",
+            ";tag=a,b;c",
+            ";tag=a\u{1}b",
+            ";tag=a\u{e9}b;c",
+            ";tag=a\r\n b",
         ] {
             let params = Params(p);
             assert_eq!(params.value("tag"), params.get("tag").flatten(), "{p:?}");
+        }
+    }
+
+    /// `plain_run` stops at the first `;`, `"`, `,` or byte <= 0x20, whatever its offset
+    /// in the 8-byte steps and whatever follows it.
+    #[test]
+    fn plain_run_finds_the_first_stop() {
+        let stops = [b';', b'"', b',', b' ', b'\t', b'\r', b'\n', 0, 0x1f, 0x20];
+        let fill = [b'a', b'=', 0x7f, 0xc3, 0xff, b'!', 0x21];
+        for len in 0..20 {
+            for f in fill {
+                let base = vec![f; len];
+                assert_eq!(plain_run(&base), len);
+                for pos in 0..len {
+                    for stop in stops {
+                        for after in [b'a', 0, b';', 0xff] {
+                            let mut b = base.clone();
+                            b[pos] = stop;
+                            for x in &mut b[pos + 1..] {
+                                *x = after;
+                            }
+                            assert_eq!(plain_run(&b), pos, "{b:?}");
+                        }
+                    }
+                }
+            }
         }
     }
 

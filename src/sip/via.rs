@@ -10,7 +10,7 @@ use nom::{
 };
 
 use super::lex::{is_lws, is_token_char};
-use super::params::Params;
+use super::params::{Params, is_plain_stop, plain_run};
 
 /// One Via hop (one comma-separated value of a Via header).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -107,9 +107,31 @@ fn via_head(i: &str) -> IResult<&str, (&str, &str, &str, HostPort<'_>)> {
     ))
 }
 
+const fn host_table() -> [bool; 256] {
+    let mut t = [false; 256];
+    let mut i = 0;
+    while i < 256 {
+        let b = i as u8;
+        t[i] = b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b'_');
+        i += 1;
+    }
+    t
+}
+
+/// The bytes [`fast_head`] takes in a host name: alphanumerics and `.-_`.
+static HOST: [bool; 256] = host_table();
+
+/// `n` equals `lower` without regard to ASCII case, where `lower` is lower-case letters
+/// only (then `n[i] | 0x20 == lower[i]` exactly when `n[i]` is that letter in either case).
+#[inline(always)]
+fn eq_letters_ci(n: &str, lower: &str) -> bool {
+    debug_assert!(lower.bytes().all(|c| c.is_ascii_lowercase()));
+    n.len() == lower.len() && n.bytes().zip(lower.bytes()).all(|(a, b)| a | 0x20 == b)
+}
+
 /// Hand-written fast path for the everyday form `SIP/2.0/UDP host[:port][;params]`
 /// (no LWS, no IPv6). Anything else goes through the nom grammar in [`via_head`].
-#[inline]
+#[inline(always)]
 #[allow(clippy::type_complexity)]
 fn fast_head(s: &str) -> Option<(&str, (&str, &str, &str, HostPort<'_>))> {
     let b = s.as_bytes();
@@ -126,7 +148,7 @@ fn fast_head(s: &str) -> Option<(&str, (&str, &str, &str, HostPort<'_>))> {
     let transport = &s[8..i];
     i += 1;
     let hs = i;
-    while i < b.len() && (b[i].is_ascii_alphanumeric() || matches!(b[i], b'.' | b'-' | b'_')) {
+    while i < b.len() && HOST[b[i] as usize] {
         i += 1;
     }
     if i == hs {
@@ -168,11 +190,84 @@ fn fast_head(s: &str) -> Option<(&str, (&str, &str, &str, HostPort<'_>))> {
 impl<'a> Via<'a> {
     /// Parses one Via value (one hop). Returns `None` if the sent-protocol or sent-by is
     /// malformed or something other than parameters follows the sent-by.
+    #[inline]
     pub fn parse(s: &'a str) -> Option<Via<'a>> {
+        match Via::parse_plain(s) {
+            Some(v) => Some(v),
+            None => Via::parse_general(s),
+        }
+    }
+
+    /// The everyday form only, in one pass: `SIP/2.0/TRANSPORT host[:port]` (no LWS inside,
+    /// no IPv6 reference) followed by parameters none of which holds a quote, a comma, a
+    /// space or a control character. `Some` exactly when `s` has that form and then equal
+    /// to [`Via::parse`]'s result; `None` for anything else (the value may still parse).
+    /// A plain value holds no comma, so it is one whole hop.
+    pub fn parse_plain(s: &'a str) -> Option<Via<'a>> {
+        let (rest, (protocol, version, transport, sent_by)) = fast_head(s)?;
+        let mut via = Via {
+            protocol,
+            version,
+            transport,
+            sent_by,
+            branch: None,
+            received: None,
+            rport: None,
+            params: Params(rest),
+        };
+        // `rest` is empty or starts with ';' (fast_head). Without LWS and quotes, what
+        // `Params::iter` yields is: split on ';', skip empty items, name before the first '='.
+        let b = rest.as_bytes();
+        let mut i = 0;
+        while i < b.len() {
+            i += 1; // the ';'
+            let start = i;
+            while i < b.len() && !is_plain_stop(b[i]) && b[i] != b'=' {
+                i += 1;
+            }
+            let name = &rest[start..i];
+            let value = if i < b.len() && b[i] == b'=' {
+                i += 1;
+                let v = i;
+                i += plain_run(&b[i..]);
+                Some(&rest[v..i])
+            } else {
+                None
+            };
+            if i < b.len() && b[i] != b';' {
+                return None;
+            }
+            if !name.is_empty() || value.is_some() {
+                via.set_param(name, value);
+            }
+        }
+        Some(via)
+    }
+
+    /// Any form: the sent-protocol and sent-by through [`fast_head`] or the nom grammar,
+    /// the parameters through [`Params::iter`].
+    fn parse_general(s: &'a str) -> Option<Via<'a>> {
         let (rest, (protocol, version, transport, sent_by)) = match fast_head(s) {
             Some(r) => r,
             None => via_head(s).ok()?,
         };
+        Via::with_params(rest, protocol, version, transport, sent_by)
+    }
+
+    /// The full grammar alone (no fast path at all): what the fast paths must agree with.
+    #[cfg(test)]
+    pub(crate) fn parse_grammar(s: &'a str) -> Option<Via<'a>> {
+        let (rest, (protocol, version, transport, sent_by)) = via_head(s).ok()?;
+        Via::with_params(rest, protocol, version, transport, sent_by)
+    }
+
+    fn with_params(
+        rest: &'a str,
+        protocol: &'a str,
+        version: &'a str,
+        transport: &'a str,
+        sent_by: HostPort<'a>,
+    ) -> Option<Via<'a>> {
         let rest = rest.trim_start_matches(|c: char| c.is_ascii() && is_lws(c as u8));
         if !rest.is_empty() && !rest.starts_with(';') {
             return None;
@@ -189,21 +284,26 @@ impl<'a> Via<'a> {
             params,
         };
         for p in params.iter() {
-            let n = p.name;
-            match n.len() {
-                6 if n.eq_ignore_ascii_case("branch") => {
-                    via.branch.get_or_insert(p.value.unwrap_or(""));
-                }
-                8 if n.eq_ignore_ascii_case("received") => {
-                    via.received = via.received.or(p.value);
-                }
-                5 if via.rport.is_none() && n.eq_ignore_ascii_case("rport") => {
-                    via.rport = Some(p.value.and_then(|v| v.parse().ok()));
-                }
-                _ => {}
-            }
+            via.set_param(p.name, p.value);
         }
         Some(via)
+    }
+
+    /// Records parameter `n` if it is one of the named fields (the first occurrence wins).
+    #[inline(always)]
+    fn set_param(&mut self, n: &'a str, value: Option<&'a str>) {
+        match n.len() {
+            6 if eq_letters_ci(n, "branch") => {
+                self.branch.get_or_insert(value.unwrap_or(""));
+            }
+            8 if eq_letters_ci(n, "received") => {
+                self.received = self.received.or(value);
+            }
+            5 if self.rport.is_none() && eq_letters_ci(n, "rport") => {
+                self.rport = Some(value.and_then(|v| v.parse().ok()));
+            }
+            _ => {}
+        }
     }
 
     /// True if the branch carries the RFC 3261 magic cookie `z9hG4bK`.
@@ -261,6 +361,66 @@ mod tests {
         assert_eq!(v.sent_by.to_string(), "[2001:db8::9:1]:6050");
         assert_eq!(v.received, Some("[2001:db8::9:255]"));
         assert_eq!(v.rport, Some(Some(7)));
+    }
+
+    /// `Via::parse` (the plain fast path, then `fast_head`, then nom) returns what the
+    /// grammar alone returns, and the plain path returns nothing else: on every header
+    /// value of the RFC 4475/5118 messages, everyday values, and their mutations.
+    #[test]
+    fn fast_paths_agree_with_the_grammar() {
+        let (mut n, mut plain) = (0, 0);
+        for v in crate::sip::params::corpus::values() {
+            for s in crate::sip::params::corpus::mutations(&v) {
+                let grammar = Via::parse_grammar(&s);
+                assert_eq!(Via::parse(&s), grammar, "{s:?}");
+                if let Some(p) = Via::parse_plain(&s) {
+                    assert_eq!(Some(p), grammar, "plain {s:?}");
+                    assert!(!s.contains(','), "{s:?}");
+                    plain += 1;
+                }
+                n += 1;
+            }
+        }
+        assert!(n > 100_000 && plain > 1_000, "{n} values, {plain} plain");
+        for v in &crate::sip::params::corpus::EVERYDAY[..6] {
+            assert!(Via::parse_plain(v).is_some(), "{v}");
+        }
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(20_000))]
+        #[test]
+        fn plain_path_agrees_on_random_vias(
+            s in "(SIP/2\\.0/|SIP/2\\.0 /|sip/2\\.0/)[A-Za-z]{0,4}[ \t]{0,2}[a-zA-Z0-9.\\-_+:\\[\\]]{0,14}\
+                  (;[a-zA-Z]{0,8}(=[a-zA-Z0-9.\"\\[\\]:, =\\\\]{0,12})?|;(branch|rport|received|BRANCH|Rport)(=[a-z0-9.]{0,6})?){0,5}[ ,]{0,1}"
+        ) {
+            let grammar = Via::parse_grammar(&s);
+            proptest::prop_assert_eq!(Via::parse(&s), grammar);
+            if let Some(p) = Via::parse_plain(&s) {
+                proptest::prop_assert_eq!(Some(p), grammar);
+            }
+        }
+    }
+
+    #[test]
+    fn eq_letters_ci_is_eq_ignore_ascii_case() {
+        for name in ["branch", "received", "rport"] {
+            for n in 0..=255u8 {
+                for pos in 0..name.len() {
+                    let mut b = name.as_bytes().to_vec();
+                    b[pos] = n;
+                    if let Ok(s) = std::str::from_utf8(&b) {
+                        assert_eq!(
+                            eq_letters_ci(s, name),
+                            s.eq_ignore_ascii_case(name),
+                            "{s:?}"
+                        );
+                    }
+                }
+            }
+            assert!(eq_letters_ci(&name.to_ascii_uppercase(), name));
+            assert!(!eq_letters_ci(&name[1..], name));
+        }
     }
 
     #[test]
