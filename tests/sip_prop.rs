@@ -449,3 +449,71 @@ proptest! {
         datagram_parse_same_as_two_steps(&data)?;
     }
 }
+
+/// `parse_stream` frames every message at the front of `data` as `frame_stream` does and
+/// hands over exactly what `parse` of the framed bytes gives.
+fn stream_parse_same_as_two_steps(mut data: &[u8]) -> Result<(), TestCaseError> {
+    loop {
+        let mut got = None;
+        let f = framing::parse_stream(data, |len, p| got = Some((len, format!("{p:?}"))));
+        prop_assert_eq!(f, framing::frame_stream(data));
+        match f {
+            framing::Framing::Complete(len) => {
+                let two_steps = format!("{:?}", sip::parse(&data[..len]).as_ref());
+                prop_assert_eq!(got, Some((len, two_steps)));
+                data = &data[len..];
+            }
+            framing::Framing::Keepalive(n) => {
+                prop_assert_eq!(got, None);
+                data = &data[n..];
+            }
+            _ => {
+                prop_assert_eq!(got, None);
+                return Ok(());
+            }
+        }
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(1000))]
+
+    /// Two torture messages back to back on a stream, edited where framing looks, as a
+    /// stream buffer holds them at every split point.
+    #[test]
+    fn stream_framed_and_parsed_in_one_scan(
+        idx in 0usize..50,
+        second in 0usize..50,
+        edits in prop::collection::vec((any::<prop::sample::Index>(), any::<prop::sample::Index>(), 0u8..4), 0..12),
+    ) {
+        let seeds = seeds();
+        let mut data = seeds[idx % seeds.len()].clone();
+        data.extend_from_slice(&seeds[second % seeds.len()]);
+        for (at, byte, op) in edits {
+            if data.is_empty() { break; }
+            let i = at.index(data.len());
+            let b = FRAMING_BYTES[byte.index(FRAMING_BYTES.len())];
+            match op {
+                0 => data[i] = b,
+                1 => { data.remove(i); }
+                2 => data.insert(i, b),
+                _ => data.truncate(i),
+            }
+        }
+        for cut in 0..=data.len() {
+            stream_parse_same_as_two_steps(&data[..cut])?;
+        }
+    }
+
+    #[test]
+    fn arbitrary_stream_framed_and_parsed_in_one_scan(
+        data in prop::collection::vec(prop::sample::select(b"\r\n \t:0123456789lLcCSIP/2. INVITEx".to_vec()), 0..200),
+    ) {
+        let mut with_start = b"INVITE sip:a@b SIP/2.0\r\n".to_vec();
+        with_start.extend_from_slice(&data);
+        for cut in 0..=with_start.len() {
+            stream_parse_same_as_two_steps(&with_start[..cut])?;
+        }
+        stream_parse_same_as_two_steps(&data)?;
+    }
+}

@@ -36,19 +36,20 @@ use crate::sip::{Message, ParseError};
 pub const MAX_DEPTH: usize = 8;
 
 /// Where the pipeline's SIP messages go: any `FnMut(RawMessage)` closure is one. A sink that
-/// parses every message can take a datagram's messages parsed as they are framed
-/// ([`Sink::PARSES`]): each header section is then scanned once, not once to frame it and
-/// again to parse it. Which messages come out, in which order, and every counter are the
-/// same either way.
+/// parses every message can take messages parsed as they are framed ([`Sink::PARSES`]):
+/// each header section is then scanned once, not once to frame it and again to parse it.
+/// Which messages come out, in which order, and every counter are the same either way.
 pub trait Sink {
-    /// Whether datagram messages (UDP, SCTP, WebSocket) go to [`Sink::parsed`].
+    /// Whether messages go to [`Sink::parsed`] (datagram ones, UDP, SCTP, WebSocket, always;
+    /// TCP ones unless they arrived in pieces).
     const PARSES: bool = false;
 
-    /// A SIP message (with [`Sink::PARSES`], one framed from a TCP stream).
+    /// A SIP message (with [`Sink::PARSES`], one framed from a TCP stream that arrived in
+    /// pieces: the sink parses it).
     fn message(&mut self, m: RawMessage<'_>);
 
-    /// A datagram's SIP message with what `sip::parse(m.bytes)` gives for it (only called
-    /// when [`Sink::PARSES`]).
+    /// A SIP message with what `sip::parse(m.bytes)` gives for it (only called when
+    /// [`Sink::PARSES`]).
     fn parsed<'m>(&mut self, m: RawMessage<'m>, parsed: Result<&Message<'m>, &ParseError>) {
         let _ = parsed;
         self.message(m)

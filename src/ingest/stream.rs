@@ -8,7 +8,7 @@ use crate::meta::{MessageMeta, RawMessage, Transport};
 use crate::reassembly::tcp::Consumer;
 use crate::reassembly::websocket::handshake;
 use crate::reassembly::{Delivery, FlowKey, Handshake, WsDecoder};
-use crate::sip::framing::{Framing, find_start_line, frame_stream};
+use crate::sip::framing::{Framing, find_start_line, frame_stream, parse_stream};
 
 /// A partial line longer than this is not kept while resynchronising.
 const MAX_PARTIAL_LINE: usize = 8192;
@@ -30,6 +30,11 @@ enum Mode {
 pub struct StreamState {
     mode: Mode,
     ws: WsDecoder,
+    /// The message at the front of the buffer was found incomplete by a parse
+    /// ([`parse_stream`]): it is framed with [`frame_stream`] until it completes, so that a
+    /// message arriving in many pieces is parsed once, not once per piece. Either way frames
+    /// the same; this only picks the cheaper one.
+    partial: bool,
 }
 
 /// The TCP consumer: borrows the pipeline's counters and the message callback.
@@ -57,20 +62,16 @@ impl<S: Sink> Consumer<StreamState> for SipStream<'_, S> {
             // a WebSocket stream stays one; its frame boundaries are lost, though
             st.ws = WsDecoder::default();
             st.mode = Mode::Resync;
+            st.partial = false;
         }
         let mut pos = 0;
         while pos < data.len() {
             let rest = &data[pos..];
             match st.mode {
-                Mode::Sip => match frame_stream(rest) {
+                Mode::Sip => match self.frame(st, rest, meta(Transport::Tcp)) {
                     Framing::Complete(n) => {
-                        let n = n.clamp(1, rest.len());
-                        self.emit.message(RawMessage {
-                            meta: meta(Transport::Tcp),
-                            bytes: &rest[..n],
-                        });
                         self.stats.message(Transport::Tcp);
-                        pos += n;
+                        pos += n.clamp(1, rest.len());
                     }
                     Framing::Keepalive(n) => {
                         self.stats.keepalives += 1;
@@ -161,6 +162,38 @@ impl<S: Sink> Consumer<StreamState> for SipStream<'_, S> {
             }
         }
         pos
+    }
+}
+
+impl<S: Sink> SipStream<'_, S> {
+    /// Frames the message at the front of `rest` ([`frame_stream`]'s answer) and hands it to
+    /// the sink when complete: parsed as it is framed ([`parse_stream`]) for a sink that
+    /// parses, unless the message was already found incomplete.
+    #[inline(always)]
+    fn frame(&mut self, st: &mut StreamState, rest: &[u8], meta: MessageMeta) -> Framing {
+        let emit = &mut *self.emit;
+        let framing = if S::PARSES && !st.partial {
+            parse_stream(rest, |len, parsed| {
+                emit.parsed(
+                    RawMessage {
+                        meta,
+                        bytes: &rest[..len],
+                    },
+                    parsed,
+                )
+            })
+        } else {
+            let framing = frame_stream(rest);
+            if let Framing::Complete(n) = framing {
+                emit.message(RawMessage {
+                    meta,
+                    bytes: &rest[..n.clamp(1, rest.len())],
+                });
+            }
+            framing
+        };
+        st.partial = S::PARSES && framing == Framing::NeedMore;
+        framing
     }
 }
 

@@ -278,6 +278,73 @@ pub fn parse_datagram<'a>(
     Framing::Complete(len)
 }
 
+/// Stream transports framed and parsed together: returns what [`frame_stream`] returns and,
+/// for a message (`Complete(len)`), first hands `on_message` its length and what
+/// [`super::parse`]`(&buf[..len])` gives. A whole message is framed from the parser's
+/// header index (one scan of its header section, not one to frame and one to parse).
+///
+/// A message not yet whole (an unterminated header section, a body still short) costs a
+/// parse here before the answer `NeedMore`: a caller that sees `NeedMore` should frame the
+/// same message with [`frame_stream`] until it completes (then parse it), so that a big
+/// message arriving in many pieces is not parsed again for each.
+#[inline(always)]
+pub fn parse_stream<'a>(
+    buf: &'a [u8],
+    on_message: impl FnOnce(usize, Result<&Message<'a>, &ParseError>),
+) -> Framing {
+    if buf.is_empty() {
+        return Framing::NeedMore;
+    }
+    let ka = leading_crlf(buf);
+    if ka > 0 {
+        return Framing::Keepalive(ka);
+    }
+    let parsed = Message::parse_first(buf);
+    match &parsed {
+        // the header section is closed: the parser ends it where `scan_head` does (the same
+        // empty line), and its first Content-Length line is `scan_head`'s, read the same way
+        // (see `parse_datagram`); the start line `frame_stream` checks is the parser's (up to
+        // the first LF, which exists, less a CR)
+        Ok(m) if !m.quirks().unterminated_head() => {
+            if plausible_start(m.start_line_raw(), true) != Plausible::Yes {
+                return Framing::NotSip;
+            }
+            let cl = match m.content_length() {
+                Some(cl) => cl,
+                // not a number of at most 10 digits (`scan_head`'s `Err`), or one beyond
+                // u32::MAX, which is also beyond MAX_BODY
+                None if m.quirks().bad_content_length() => return Framing::NotSip,
+                // missing: 0 on a stream
+                None => 0,
+            };
+            if cl > MAX_BODY {
+                return Framing::NotSip;
+            }
+            let len = m.head_len() + cl;
+            if buf.len() < len {
+                return Framing::NeedMore;
+            }
+            if m.len() == len {
+                on_message(len, Ok(m));
+            } else {
+                // no Content-Length, and bytes after the header section: the parser took
+                // them for the body
+                on_message(len, super::parse(&buf[..len]).as_ref());
+            }
+            Framing::Complete(len)
+        }
+        // a header section not closed yet, or not readable by the parser: frame as
+        // `frame_stream` does, and parse the framed bytes alone
+        _ => {
+            let f = frame_stream(buf);
+            if let Framing::Complete(len) = f {
+                on_message(len, super::parse(&buf[..len]).as_ref());
+            }
+            f
+        }
+    }
+}
+
 /// The framing of a datagram that does not start with a plausible SIP message (keepalive,
 /// empty, not SIP); `None` when it does.
 fn datagram_not_message(buf: &[u8]) -> Option<Framing> {
@@ -494,6 +561,129 @@ mod tests {
         assert_eq!(parts(folded)[0].0, Framing::Complete(folded.len()));
         let folded = b"INVITE sip:a@b SIP/2.0\r\nl:\r\n 2\r\n\r\nabc";
         assert_eq!(parts(folded)[0].0, Framing::Complete(folded.len() - 1));
+    }
+
+    /// Frames every message at the front of `buf` with `parse_stream` and checks each
+    /// answer against `frame_stream`, and each lent parse against `parse` of the framed
+    /// bytes; returns the answers.
+    fn stream_parts(mut buf: &[u8]) -> Vec<Framing> {
+        let mut out = Vec::new();
+        loop {
+            let mut got = None;
+            let f = parse_stream(buf, |len, parsed| got = Some((len, format!("{parsed:?}"))));
+            assert_eq!(f, frame_stream(buf), "{:?}", String::from_utf8_lossy(buf));
+            out.push(f);
+            match f {
+                Framing::Complete(len) => {
+                    let two_steps = format!("{:?}", crate::sip::parse(&buf[..len]).as_ref());
+                    assert_eq!(got, Some((len, two_steps)));
+                    buf = &buf[len..];
+                }
+                Framing::Keepalive(n) => {
+                    assert_eq!(got, None);
+                    buf = &buf[n..];
+                }
+                _ => {
+                    assert_eq!(got, None);
+                    return out;
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn parse_stream_frames_like_frame_stream() {
+        let cases: &[&[u8]] = &[
+            MSG,
+            // two messages back to back, keepalives between them
+            b"INVITE sip:a@b SIP/2.0\r\nl: 3\r\n\r\nabcSIP/2.0 200 OK\r\nContent-Length: 0\r\n\r\n",
+            b"INVITE sip:a@b SIP/2.0\r\nl: 0\r\n\r\n\r\n\r\nBYE sip:a@b SIP/2.0\r\nl: 1\r\n\r\nx",
+            // junk before a start line, an HTTP request, TLS
+            b"junk\r\nINVITE sip:a@b SIP/2.0\r\nl: 0\r\n\r\n",
+            b"GET / HTTP/1.1\r\nHost: x\r\n\r\n",
+            b"\x16\x03\x01\x02\x00",
+            // Content-Length missing (0 on a stream: what follows is the next message or junk)
+            b"OPTIONS sip:a SIP/2.0\nCSeq: 1 OPTIONS\n\nSIP/2.0 200 OK\n\n",
+            b"OPTIONS sip:a SIP/2.0\r\nCSeq: 1 OPTIONS\r\n\r\nbody without length\r\n",
+            // unreadable, too large, folded, compact, repeated, spaced Content-Length
+            b"OPTIONS sip:a SIP/2.0\r\nl: x\r\n\r\n",
+            b"OPTIONS sip:a SIP/2.0\r\nl:\r\n\r\n",
+            b"OPTIONS sip:a SIP/2.0\r\nContent-Length: 16777217\r\n\r\n",
+            b"OPTIONS sip:a SIP/2.0\r\nContent-Length: 16777216\r\n\r\nab",
+            b"OPTIONS sip:a SIP/2.0\r\nContent-Length: 99999999999\r\n\r\nab",
+            b"OPTIONS sip:a SIP/2.0\r\nContent-Length: 4294967296\r\n\r\nab",
+            b"OPTIONS sip:a SIP/2.0\r\nl:\r\n  2\r\n\r\nab",
+            b"OPTIONS sip:a SIP/2.0\r\nl: 1\r\n 2\r\n\r\nabc",
+            b"INVITE sip:a@b SIP/2.0\nl: 1\nL: 2\n\nabc",
+            b"INVITE sip:a@b SIP/2.0\r\ncontent-length \t: 2 \r\n\r\nab\r\n",
+            // stray CRs, a line without a colon, CR before the CR LF of the start line
+            b"INVITE sip:a@b SIP/2.0\r\n\rl: 1\r\nno colon\r\nl: 2\r\n\r\nabc",
+            b"SIP/2.0 200\r\r\n\r\n",
+            b"SIP/2.0 200 OK\r\r\nl: 0\r\n\r\n",
+            b"INVITE sip:a@b SIP/2.0\r\r\nl: 0\r\n\r\n",
+            // plausible to framing, refused by the parser
+            b"INVITE sip:a b@c SIP/2.0\r\nContent-Length: 1\r\n\r\nabc",
+            b"SIP/2.0 999 Odd\r\nContent-Length: 1\r\n\r\nabc",
+            b"INVITE sip:a@b SIP/2.0\r\n folded\r\nl: 1\r\n\r\nabc",
+            b"INVITE sip:a@b SIP/3.0\r\nl: 1\r\n\r\nabc",
+            b"SIP/2.0 200\r\n\r\n",
+            b"\r\n",
+        ];
+        for c in cases {
+            // every split point: each prefix is what a stream buffer holds at some time
+            for cut in 0..=c.len() {
+                stream_parts(&c[..cut]);
+            }
+        }
+        assert_eq!(
+            stream_parts(cases[1]),
+            [
+                Framing::Complete(35),
+                Framing::Complete(37),
+                Framing::NeedMore
+            ]
+        );
+        assert_eq!(
+            stream_parts(&cases[1][..50]),
+            [Framing::Complete(35), Framing::NeedMore]
+        );
+        assert_eq!(
+            stream_parts(cases[6]),
+            [
+                Framing::Complete(39),
+                Framing::Complete(16),
+                Framing::NeedMore
+            ]
+        );
+        assert_eq!(
+            stream_parts(cases[7]),
+            [Framing::Complete(42), Framing::NotSip]
+        );
+        assert_eq!(stream_parts(cases[3]), [Framing::NotSip]);
+        assert_eq!(stream_parts(cases[8]), [Framing::NotSip]);
+        assert_eq!(stream_parts(cases[10]), [Framing::NotSip]);
+        assert_eq!(stream_parts(cases[11]), [Framing::NeedMore]);
+
+        // a header section longer than MAX_HEAD: need more below it, not SIP beyond it;
+        // closed, it is a message whatever its length
+        let mut big = b"OPTIONS sip:a SIP/2.0\r\n".to_vec();
+        while big.len() <= MAX_HEAD + 100 {
+            big.extend_from_slice(b"X-Filler: 0123456789012345678901234567890123456789\r\n");
+        }
+        assert_eq!(stream_parts(&big[..MAX_HEAD]), [Framing::NeedMore]);
+        assert_eq!(stream_parts(&big), [Framing::NotSip]);
+        big.extend_from_slice(b"l: 2\r\n\r\nab");
+        assert_eq!(
+            stream_parts(&big),
+            [Framing::Complete(big.len()), Framing::NeedMore]
+        );
+        // more than 254 headers (the parser's index of first headers is not used)
+        let mut many = b"OPTIONS sip:a SIP/2.0\r\n".to_vec();
+        for i in 0..300 {
+            many.extend_from_slice(format!("X-H{i}: v\r\n").as_bytes());
+        }
+        many.extend_from_slice(b"Content-Length: 1\r\nl: 3\r\n\r\nabc");
+        assert_eq!(stream_parts(&many)[0], Framing::Complete(many.len() - 2));
     }
 
     #[test]

@@ -792,6 +792,12 @@ impl<'a> Message<'a> {
             .map(|e| &self.raw[e.name_start as usize..e.value_end as usize])
     }
 
+    /// Length of the start line and header section with the empty line that ends it (where
+    /// the body starts).
+    pub(crate) fn head_len(&self) -> usize {
+        self.body_start as usize
+    }
+
     pub(crate) fn body_available(&self) -> usize {
         self.raw.len() - self.body_start as usize
     }
