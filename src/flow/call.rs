@@ -94,6 +94,11 @@ pub(crate) struct CallBuilder {
     call_id: Box<str>,
     start: Timestamp,
     end: Timestamp,
+    /// Streaming: [`CallBuilder::finished_now`] answers "not finished" without looking at
+    /// the call's transactions while the capture time is before this (`i64::MIN`: ask
+    /// again). Set when the answer cannot change before the next message (an answered
+    /// call waiting for its BYE, asked every second), cleared by every message.
+    unfinished_until: i64,
     first_frame: u64,
     last_frame: u64,
     seen: u64,
@@ -211,6 +216,7 @@ impl CallBuilder {
             call_id: call_id.into(),
             start: Timestamp(i64::MAX),
             end: Timestamp(i64::MIN),
+            unfinished_until: i64::MIN,
             first_frame: 0,
             last_frame: 0,
             seen: 0,
@@ -267,6 +273,7 @@ impl CallBuilder {
 
     /// Transfers of the call (for linking).
     pub(crate) fn transfers_mut(&mut self) -> &mut TransferTracker {
+        self.unfinished_until = i64::MIN;
         &mut self.transfers
     }
 
@@ -286,6 +293,7 @@ impl CallBuilder {
         head: &Head<'_>,
     ) -> Notes {
         let mut notes = Notes::default();
+        self.unfinished_until = i64::MIN;
         if meta.time < self.start {
             self.start = meta.time;
         }
@@ -1056,22 +1064,51 @@ impl CallBuilder {
         self.kind() == Kind::Call && self.deciding_invite().0.is_some()
     }
 
-    /// True when the call has finished (docs/call-states.md §Streaming).
-    pub(crate) fn is_finished(&self, now: Timestamp) -> bool {
-        if self.open_txns > 0 {
+    /// True when the call has finished (docs/call-states.md §Streaming), remembering a
+    /// "no" that only a message can change
+    /// (streaming asks each quiet call once per second of capture time: an answered call
+    /// waiting for its BYE was asked for every second of its conversation, each time
+    /// reading its transactions, tags and ACKs from memory gone cold).
+    pub(crate) fn finished_now(&mut self, now: Timestamp) -> bool {
+        if now.0 < self.unfinished_until {
             return false;
+        }
+        let (finished, until) = self.finished_until(now);
+        self.unfinished_until = until;
+        finished
+    }
+
+    /// Whether the call has finished, and until when (capture time) a "no" stays a "no"
+    /// without a message: `i64::MAX` when no timer can end the call, `i64::MIN` when the
+    /// answer depends on the time (timers B and C, subscriptions) or is "yes".
+    fn finished_until(&self, now: Timestamp) -> (bool, i64) {
+        if self.open_txns > 0 {
+            // a transaction closes with its final response, a message
+            return (false, i64::MAX);
         }
         match self.kind() {
             Kind::Call => {
                 let (d, _) = self.deciding_invite();
-                let v = match d {
-                    Some(d) => state::call_state(&self.invite_facts(d), now).state,
-                    None => state::joined_late_state(&self.late),
+                let (v, timeless) = match d {
+                    Some(d) => {
+                        let facts = self.invite_facts(d);
+                        // with a final response or evidence of an answer the state does
+                        // not depend on the time (state::call_state)
+                        let timeless = facts.final_status.is_some() || facts.answered_evidence;
+                        (state::call_state(&facts, now).state, timeless)
+                    }
+                    None => (state::joined_late_state(&self.late), true),
                 };
-                state::is_terminal_call_state(v)
+                let finished = state::is_terminal_call_state(v);
+                let until = if !finished && timeless {
+                    i64::MAX
+                } else {
+                    i64::MIN
+                };
+                (finished, until)
             }
-            Kind::Subscription => self.subs.all_ended(),
-            _ => true,
+            Kind::Subscription => (self.subs.all_ended(), i64::MIN),
+            _ => (true, i64::MIN),
         }
     }
 

@@ -359,11 +359,11 @@ impl Engine {
         let linger = nanos(self.config.linger);
         let idle = nanos(self.config.idle_timeout);
         let mut out: Vec<(u64, Box<str>, Closed)> = Vec::new();
-        for c in self.calls.values() {
+        for c in self.calls.values_mut() {
             let quiet = now.0.saturating_sub(c.last_activity().0);
             if quiet >= idle {
                 out.push((c.first_frame(), c.call_id().into(), Closed::IdleTimeout));
-            } else if quiet >= linger && c.is_finished(now) {
+            } else if quiet >= linger && c.finished_now(now) {
                 out.push((c.first_frame(), c.call_id().into(), Closed::Finished));
             }
         }

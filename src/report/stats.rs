@@ -83,12 +83,15 @@ pub struct Stats {
     pub packets: Vec<(String, u64)>,
 }
 
-/// The count under `key`, without allocating the key when it is there already.
-fn counter<'m>(map: &'m mut BTreeMap<String, u64>, key: &str) -> &'m mut u64 {
-    if !map.contains_key(key) {
-        map.insert(key.to_string(), 0);
+/// Adds one to the count under `key`: one lookup, and no allocation when the key is there
+/// already (the usual case; `contains_key` then `get_mut` was two lookups).
+fn count_one(map: &mut BTreeMap<String, u64>, key: &str) {
+    match map.get_mut(key) {
+        Some(n) => *n += 1,
+        None => {
+            map.insert(key.to_string(), 1);
+        }
     }
-    map.get_mut(key).expect("inserted above")
 }
 
 /// Counts one message into `count`.
@@ -140,15 +143,17 @@ impl Stats {
     /// Counts one more call (streaming: `sniff` adds each call as it is handed out).
     pub fn add(&mut self, c: &Call) {
         self.calls += 1;
-        *counter(&mut self.kinds, c.kind.as_str()) += 1;
         let kind = c.kind.as_str();
-        if !self.states.contains_key(kind) {
-            self.states.insert(kind.to_string(), BTreeMap::new());
+        count_one(&mut self.kinds, kind);
+        match self.states.get_mut(kind) {
+            Some(states) => count_one(states, c.state),
+            None => {
+                let states = BTreeMap::from([(c.state.to_string(), 1)]);
+                self.states.insert(kind.to_string(), states);
+            }
         }
-        let states = self.states.get_mut(kind).expect("inserted above");
-        *counter(states, c.state) += 1;
         for f in &c.flags {
-            *counter(&mut self.flags, f) += 1;
+            count_one(&mut self.flags, f);
         }
         for m in &c.messages {
             let count = match (m.method.as_deref(), m.status) {
