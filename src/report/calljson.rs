@@ -59,15 +59,22 @@ fn word_needs_escape(w: u64) -> bool {
 /// Index of the first byte of `s` that needs escaping, or `s.len()`.
 #[inline]
 fn clean_prefix(s: &[u8]) -> usize {
+    let n = s.len();
+    let word = |i: usize| u64::from_le_bytes(s[i..i + 8].try_into().unwrap());
     let mut i = 0;
-    while i + 8 <= s.len() {
-        let w = u64::from_le_bytes(s[i..i + 8].try_into().unwrap());
-        if word_needs_escape(w) {
-            break;
+    if n >= 8 {
+        while i + 8 <= n {
+            if word_needs_escape(word(i)) {
+                break;
+            }
+            i += 8;
         }
-        i += 8;
+        // every whole word clean: the tail as the last eight bytes, overlapping
+        if i + 8 > n && !word_needs_escape(word(n - 8)) {
+            return n;
+        }
     }
-    while i < s.len() && !needs_escape(s[i]) {
+    while i < n && !needs_escape(s[i]) {
         i += 1;
     }
     i
@@ -263,14 +270,36 @@ words!(LinkMatch { Replaces => "replaces", ReferredByAndUri => "referred-by-and-
 
 impl Json for LegEnd {
     fn write(&self, out: &mut Vec<u8>) {
-        // serde's `collect_str` of an address: its `Display`, which needs no escaping
+        // serde's `collect_str` of an address: its `Display` (which needs no escaping);
+        // IPv4, the everyday case, without the formatting machinery
         use std::io::Write as _;
+        use std::net::{IpAddr, SocketAddr};
         out.push(b'"');
-        let _ = match self {
-            LegEnd::Ip(ip) => write!(out, "{ip}"),
-            LegEnd::Addr(a) => write!(out, "{a}"),
-        };
+        match self {
+            LegEnd::Ip(IpAddr::V4(ip)) => ipv4(out, ip.octets()),
+            LegEnd::Addr(SocketAddr::V4(a)) => {
+                ipv4(out, a.ip().octets());
+                out.push(b':');
+                a.port().write(out);
+            }
+            LegEnd::Ip(ip) => {
+                let _ = write!(out, "{ip}");
+            }
+            LegEnd::Addr(a) => {
+                let _ = write!(out, "{a}");
+            }
+        }
         out.push(b'"');
+    }
+}
+
+/// `a.b.c.d`, as `Ipv4Addr`'s `Display` writes it.
+fn ipv4(out: &mut Vec<u8>, o: [u8; 4]) {
+    let mut b = itoa::Buffer::new();
+    raw(out, b.format(o[0]).as_bytes());
+    for x in &o[1..] {
+        out.push(b'.');
+        raw(out, b.format(*x).as_bytes());
     }
 }
 
@@ -827,6 +856,27 @@ mod tests {
                 via_depth: Some(2),
             },
             Leg {
+                a: LegEnd::Ip("0.0.0.0".parse().unwrap()),
+                b: LegEnd::Addr("255.255.255.255:65535".parse().unwrap()),
+                first_frame: 0,
+                messages: 0,
+                via_depth: None,
+            },
+            Leg {
+                a: LegEnd::Ip("192.168.10.100".parse().unwrap()),
+                b: LegEnd::Addr("1.2.3.4:0".parse().unwrap()),
+                first_frame: 0,
+                messages: 0,
+                via_depth: None,
+            },
+            Leg {
+                a: LegEnd::Addr("[::ffff:1.2.3.4]:5060".parse().unwrap()),
+                b: LegEnd::Ip("::ffff:10.0.0.1".parse().unwrap()),
+                first_frame: 0,
+                messages: 0,
+                via_depth: None,
+            },
+            Leg {
                 a: LegEnd::Addr("[fe80::1%2]:5060".parse().unwrap()),
                 b: LegEnd::Ip("10.0.0.2".parse().unwrap()),
                 first_frame: 1,
@@ -1099,6 +1149,23 @@ mod tests {
         #[test]
         fn strings_full_of_escapes(s in "[\\x00-\\x20\"\\\\a-z\\x7fé€😀]{0,40}") {
             prop_assert_eq!(str_json(&s), serde_json::to_vec(&s).unwrap());
+        }
+
+        #[test]
+        fn any_leg_end(a in any::<[u8; 4]>(), port in any::<u16>(), v6 in any::<[u16; 8]>()) {
+            use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
+            let v4 = IpAddr::V4(Ipv4Addr::from(a));
+            let v6 = IpAddr::V6(Ipv6Addr::from(v6));
+            for e in [
+                LegEnd::Ip(v4),
+                LegEnd::Ip(v6),
+                LegEnd::Addr(SocketAddr::new(v4, port)),
+                LegEnd::Addr(SocketAddr::new(v6, port)),
+            ] {
+                let mut v = Vec::new();
+                e.write(&mut v);
+                prop_assert_eq!(v, serde_json::to_vec(&e).unwrap());
+            }
         }
 
         #[test]
