@@ -67,13 +67,14 @@ impl<W: Write> JsonWriter<W> {
     pub fn call(&mut self, call: &Call) -> io::Result<()> {
         let mut buf = std::mem::take(&mut self.scratch);
         buf.clear();
-        serde_json::to_writer(&mut buf, call)?;
+        super::calljson::write_call(&mut buf, call);
         let r = self.call_json(&buf);
         self.scratch = buf;
         r
     }
 
-    /// Writes one call already serialised by `serde_json::to_writer(call)` (e.g. on
+    /// Writes one call already serialised by [`super::calljson::write_call`] (the same
+    /// bytes as `serde_json::to_writer(call)`; e.g. on
     /// another thread): the same output as [`JsonWriter::call`].
     pub fn call_json(&mut self, json: &[u8]) -> io::Result<()> {
         if self.ndjson {

@@ -1,5 +1,6 @@
 //! Reports: the call-flow JSON, the call table, the ladder diagram and statistics.
 
+pub mod calljson;
 pub mod json;
 pub mod ladder;
 pub mod stats;
