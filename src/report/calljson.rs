@@ -810,7 +810,7 @@ mod tests {
         c.call_id = b.clone();
         c.state = "completed";
         c.start = t;
-        c.end = Timestamp(-(n as i64));
+        c.end = Timestamp((n as i64).wrapping_neg());
         c.first_frame = n;
         c.last_frame = u64::MAX;
         c.flags = vec!["joined-late", "answered-without-ack"];
