@@ -1,16 +1,17 @@
 //! Every SIP message of a datagram (UDP payload, SCTP user message, WebSocket message):
 //! several may share one, CRLF keepalives are skipped, the rest is counted.
 
-use super::{IngestStats, Sink};
-use crate::meta::{MessageMeta, RawMessage};
-use crate::sip::framing::{Framing, frame_datagram, parse_datagram};
+use super::{Framer, IngestStats, Sink, frame_and_emit};
+use crate::meta::MessageMeta;
+use crate::sip::framing::Framing;
 use crate::sip::lex::is_token_char;
 
 /// Splits `payload` into SIP messages and emits each. Returns how many were emitted, or
 /// `None` when the datagram is not SIP at all (a keepalive-only datagram gives `Some(0)`).
 ///
 /// A sink that parses ([`Sink::PARSES`]) gets each message with its parse, framed and
-/// parsed in one scan ([`parse_datagram`]); the framing is [`frame_datagram`]'s either way.
+/// parsed in one scan ([`frame_and_emit`]); the framing is
+/// [`frame_datagram`](crate::sip::framing::frame_datagram)'s either way.
 pub(crate) fn split<S: Sink>(
     payload: &[u8],
     meta: MessageMeta,
@@ -26,28 +27,7 @@ pub(crate) fn split<S: Sink>(
     let mut n = 0;
     let mut keepalive = false;
     while !rest.is_empty() {
-        // a parsed message is lent to the sink from where it was parsed (not moved: it is
-        // about 500 bytes)
-        let framing = if S::PARSES {
-            parse_datagram(rest, |len, parsed| {
-                emit.parsed(
-                    RawMessage {
-                        meta,
-                        bytes: &rest[..len],
-                    },
-                    parsed,
-                )
-            })
-        } else {
-            let framing = frame_datagram(rest);
-            if let Framing::Complete(len) = framing {
-                emit.message(RawMessage {
-                    meta,
-                    bytes: &rest[..len.clamp(1, rest.len())],
-                });
-            }
-            framing
-        };
+        let framing = frame_and_emit(emit, Framer::Datagram, S::PARSES, rest, meta);
         match framing {
             Framing::Complete(len) => {
                 stats.message(meta.transport);

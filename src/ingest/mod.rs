@@ -30,6 +30,7 @@ use crate::capture::{Capture, Frame};
 use crate::decode::{IpPacket, Transport as L4, decode_link, decode_transport};
 use crate::meta::{MessageMeta, RawMessage, Timestamp, Transport};
 use crate::reassembly::{FlowKey, FragConfig, FragPool, TcpConfig, TcpReassembler};
+use crate::sip::framing::{Framing, frame_datagram, frame_stream, parse_datagram, parse_stream};
 use crate::sip::{Message, ParseError};
 
 /// Tunnels (and reassembled fragments) nested deeper than this are refused.
@@ -61,6 +62,54 @@ impl<F: FnMut(RawMessage<'_>)> Sink for F {
     fn message(&mut self, m: RawMessage<'_>) {
         self(m)
     }
+}
+
+/// How the message at the front of a buffer is framed: a datagram holds whole messages
+/// ([`frame_datagram`]), a stream may end inside one ([`frame_stream`]).
+#[derive(Clone, Copy)]
+enum Framer {
+    Datagram,
+    Stream,
+}
+
+/// Frames the message at the front of `rest` (the [`Framer`]'s answer) and hands a
+/// complete one to `emit`: with `parse`, parsed in the same scan of its header section
+/// ([`parse_datagram`], [`parse_stream`]) and lent to [`Sink::parsed`] from where it was
+/// parsed (it is about 500 bytes); otherwise as bytes to [`Sink::message`].
+#[inline(always)]
+fn frame_and_emit<'a, S: Sink>(
+    emit: &mut S,
+    framer: Framer,
+    parse: bool,
+    rest: &'a [u8],
+    meta: MessageMeta,
+) -> Framing {
+    if parse {
+        let on_message = |len: usize, parsed: Result<&Message<'a>, &ParseError>| {
+            emit.parsed(
+                RawMessage {
+                    meta,
+                    bytes: &rest[..len],
+                },
+                parsed,
+            )
+        };
+        return match framer {
+            Framer::Datagram => parse_datagram(rest, on_message),
+            Framer::Stream => parse_stream(rest, on_message),
+        };
+    }
+    let framing = match framer {
+        Framer::Datagram => frame_datagram(rest),
+        Framer::Stream => frame_stream(rest),
+    };
+    if let Framing::Complete(len) = framing {
+        emit.message(RawMessage {
+            meta,
+            bytes: &rest[..len.clamp(1, rest.len())],
+        });
+    }
+    framing
 }
 
 /// Limits of the pipeline's reassembly buffers.

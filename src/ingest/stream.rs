@@ -3,12 +3,12 @@
 //! frames), and after a gap, a mid-connection start or non-SIP bytes resynchronises at the
 //! next SIP start line.
 
-use super::{IngestStats, Sink, datagram};
-use crate::meta::{MessageMeta, RawMessage, Transport};
+use super::{Framer, IngestStats, Sink, datagram, frame_and_emit};
+use crate::meta::{MessageMeta, Transport};
 use crate::reassembly::tcp::Consumer;
 use crate::reassembly::websocket::handshake;
 use crate::reassembly::{Delivery, FlowKey, Handshake, WsDecoder};
-use crate::sip::framing::{Framing, find_start_line, frame_stream, parse_stream};
+use crate::sip::framing::{Framing, find_start_line};
 
 /// A partial line longer than this is not kept while resynchronising.
 const MAX_PARTIAL_LINE: usize = 8192;
@@ -31,7 +31,8 @@ pub struct StreamState {
     mode: Mode,
     ws: WsDecoder,
     /// The message at the front of the buffer was found incomplete by a parse
-    /// ([`parse_stream`]): it is framed with [`frame_stream`] until it completes, so that a
+    /// ([`parse_stream`](crate::sip::framing::parse_stream)): it is framed with
+    /// [`frame_stream`](crate::sip::framing::frame_stream) until it completes, so that a
     /// message arriving in many pieces is parsed once, not once per piece. Either way frames
     /// the same; this only picks the cheaper one.
     partial: bool,
@@ -166,32 +167,18 @@ impl<S: Sink> Consumer<StreamState> for SipStream<'_, S> {
 }
 
 impl<S: Sink> SipStream<'_, S> {
-    /// Frames the message at the front of `rest` ([`frame_stream`]'s answer) and hands it to
-    /// the sink when complete: parsed as it is framed ([`parse_stream`]) for a sink that
-    /// parses, unless the message was already found incomplete.
+    /// Frames the message at the front of `rest` and hands it to the sink when complete
+    /// ([`frame_and_emit`]): parsed as it is framed for a sink that parses, unless the
+    /// message was already found incomplete.
     #[inline(always)]
     fn frame(&mut self, st: &mut StreamState, rest: &[u8], meta: MessageMeta) -> Framing {
-        let emit = &mut *self.emit;
-        let framing = if S::PARSES && !st.partial {
-            parse_stream(rest, |len, parsed| {
-                emit.parsed(
-                    RawMessage {
-                        meta,
-                        bytes: &rest[..len],
-                    },
-                    parsed,
-                )
-            })
-        } else {
-            let framing = frame_stream(rest);
-            if let Framing::Complete(n) = framing {
-                emit.message(RawMessage {
-                    meta,
-                    bytes: &rest[..n.clamp(1, rest.len())],
-                });
-            }
-            framing
-        };
+        let framing = frame_and_emit(
+            &mut *self.emit,
+            Framer::Stream,
+            S::PARSES && !st.partial,
+            rest,
+            meta,
+        );
         st.partial = S::PARSES && framing == Framing::NeedMore;
         framing
     }
