@@ -177,65 +177,6 @@ fn segment_cut_by_snaplen_is_a_gap_not_garbage() {
     assert_eq!(r.stats.tcp.gaps, 1);
 }
 
-/// What a sink got: each message's frame, bytes and `Debug` of its parse.
-type Delivered = Vec<(u64, Vec<u8>, String)>;
-
-/// A sink that takes messages parsed by the framing, as `sipscope`'s single-threaded
-/// pipeline does; `message` (a stream message that arrived in pieces) parses it here.
-#[derive(Default)]
-struct Parsing {
-    got: Delivered,
-    parsed_by_framing: usize,
-}
-
-impl sipscope::ingest::Sink for Parsing {
-    const PARSES: bool = true;
-
-    fn message(&mut self, m: sipscope::meta::RawMessage<'_>) {
-        let p = format!("{:?}", sipscope::sip::parse(m.bytes).as_ref());
-        self.got.push((m.meta.frame, m.bytes.to_vec(), p));
-    }
-
-    fn parsed<'m>(
-        &mut self,
-        m: sipscope::meta::RawMessage<'m>,
-        parsed: Result<&sipscope::sip::Message<'m>, &sipscope::sip::ParseError>,
-    ) {
-        self.parsed_by_framing += 1;
-        self.got
-            .push((m.meta.frame, m.bytes.to_vec(), format!("{parsed:?}")));
-    }
-}
-
-/// Runs a capture through the pipeline into a closure that parses each message and into a
-/// parsing sink; both must get the same messages, parses and counters. Returns how many
-/// messages the framing parsed, and how many there were.
-fn same_with_parsing_sink(pcap: Vec<u8>) -> (usize, usize) {
-    use sipscope::capture::{Capture, FileReader};
-    use sipscope::ingest::Ingest;
-    let open = || {
-        let r = FileReader::from_reader("t", Box::new(std::io::Cursor::new(pcap.clone())));
-        Capture::from_readers(vec![r.expect("a capture")])
-    };
-    let mut plain: Delivered = Vec::new();
-    let mut ingest = Ingest::default();
-    ingest.run(&mut open(), &mut |m| {
-        let p = format!("{:?}", sipscope::sip::parse(m.bytes).as_ref());
-        plain.push((m.meta.frame, m.bytes.to_vec(), p));
-    });
-    let plain_stats = ingest.stats();
-    let mut sink = Parsing::default();
-    let mut ingest = Ingest::default();
-    let mut cap = open();
-    while let Some(frame) = cap.next_frame() {
-        ingest.push_to(&frame, &mut sink);
-    }
-    ingest.finish_to(&mut sink);
-    assert_eq!(plain_stats, ingest.stats(), "counters");
-    assert_eq!(plain, sink.got);
-    (sink.parsed_by_framing, sink.got.len())
-}
-
 #[test]
 fn parsing_sink_frames_streams_the_same_at_every_split_point() {
     // messages with and without bodies, a keepalive, one without Content-Length, junk
@@ -248,46 +189,34 @@ fn parsing_sink_frames_streams_the_same_at_every_split_point() {
     stream.extend_from_slice(&request("BYE", "split", 2, 0));
     stream.extend_from_slice(b"MESSAGE sip:b SIP/2.0\r\nContent-Length: x\r\n\r\nabc\r\n");
     stream.extend_from_slice(&request("MESSAGE", "split", 3, 40));
-    let whole = {
+    // `stream` after the handshake in segments ending at each of `cuts` and at its end,
+    // through both sinks
+    let in_segments = |cuts: &[usize]| {
         let mut cap = Cap::default();
         syn(&mut cap);
-        cap.eth(eth_tcp(ISN + 1, ACK | PSH, &stream, false));
-        same_with_parsing_sink(cap.pcap())
+        let mut from = 0;
+        for &to in cuts.iter().chain([stream.len()].iter()) {
+            cap.eth(eth_tcp(
+                ISN + 1 + from as u32,
+                ACK | PSH,
+                &stream[from..to],
+                false,
+            ));
+            from = to;
+        }
+        let pcap = cap.pcap();
+        same_with_parsing_sink(&format!("cuts {cuts:?}"), || capture_of(&pcap))
     };
+    let whole = in_segments(&[]);
     assert_eq!(whole.0, whole.1, "every message parsed by the framing");
     assert!(whole.1 >= 5, "{whole:?}");
     let mut pieces = 0;
     for cut in 1..stream.len() {
         // two segments, and three (the second of 7 bytes)
-        let mut cap = Cap::default();
-        syn(&mut cap);
-        cap.eth(eth_tcp(ISN + 1, ACK | PSH, &stream[..cut], false));
-        cap.eth(eth_tcp(
-            ISN + 1 + cut as u32,
-            ACK | PSH,
-            &stream[cut..],
-            false,
-        ));
-        let (framed, n) = same_with_parsing_sink(cap.pcap());
+        let (framed, n) = in_segments(&[cut]);
         assert_eq!(n, whole.1, "cut {cut}");
         pieces += n - framed;
-        let cut2 = (cut + 7).min(stream.len());
-        let mut cap = Cap::default();
-        syn(&mut cap);
-        cap.eth(eth_tcp(ISN + 1, ACK | PSH, &stream[..cut], false));
-        cap.eth(eth_tcp(
-            ISN + 1 + cut as u32,
-            ACK | PSH,
-            &stream[cut..cut2],
-            false,
-        ));
-        cap.eth(eth_tcp(
-            ISN + 1 + cut2 as u32,
-            ACK | PSH,
-            &stream[cut2..],
-            false,
-        ));
-        let (_, n) = same_with_parsing_sink(cap.pcap());
+        let (_, n) = in_segments(&[cut, (cut + 7).min(stream.len())]);
         assert_eq!(n, whole.1, "cut {cut}");
     }
     assert!(pieces > 0, "some messages arrived in pieces");

@@ -6,12 +6,9 @@ mod common;
 use std::net::Ipv6Addr;
 
 use common::*;
-use sipscope::capture::LinkType;
-use sipscope::capture::{Capture, FileReader};
+use sipscope::capture::{Capture, LinkType};
 use sipscope::decode::build::{self, V4};
-use sipscope::ingest::{Ingest, Sink};
-use sipscope::meta::{RawMessage, Transport};
-use sipscope::sip;
+use sipscope::meta::Transport;
 
 #[test]
 fn two_messages_in_one_datagram() {
@@ -164,69 +161,6 @@ fn fragment_missing_past_the_timeout_is_counted_as_timed_out() {
     assert_eq!(run.stats.frag.timed_out, 1);
 }
 
-/// What a sink got: each message's frame, transport, bytes and `Debug` of its parse.
-type Delivered = Vec<(u64, Transport, Vec<u8>, String)>;
-
-/// A sink that takes datagram messages parsed by the framing (as `sipscope`'s single-threaded
-/// pipeline does).
-#[derive(Default)]
-struct Parsing {
-    got: Delivered,
-    parsed_by_framing: usize,
-}
-
-impl Sink for Parsing {
-    const PARSES: bool = true;
-
-    fn message(&mut self, m: RawMessage<'_>) {
-        let p = format!("{:?}", sip::parse(m.bytes).as_ref());
-        self.got
-            .push((m.meta.frame, m.meta.transport, m.bytes.to_vec(), p));
-    }
-
-    fn parsed<'m>(
-        &mut self,
-        m: RawMessage<'m>,
-        parsed: Result<&sip::Message<'m>, &sip::ParseError>,
-    ) {
-        self.parsed_by_framing += 1;
-        self.got.push((
-            m.meta.frame,
-            m.meta.transport,
-            m.bytes.to_vec(),
-            format!("{parsed:?}"),
-        ));
-    }
-}
-
-/// Runs `bytes` (a capture) through the pipeline twice, into a closure that parses each
-/// message itself and into a sink that takes datagram messages parsed by the framing, and
-/// checks both get the same messages, parses and counters. Returns how many the framing
-/// parsed.
-fn same_with_parsing_sink(name: &str, open: impl Fn() -> Capture) -> usize {
-    let mut plain: Delivered = Vec::new();
-    let mut ingest = Ingest::default();
-    ingest.run(&mut open(), &mut |m| {
-        let p = format!("{:?}", sip::parse(m.bytes).as_ref());
-        plain.push((m.meta.frame, m.meta.transport, m.bytes.to_vec(), p));
-    });
-    let plain_stats = ingest.stats();
-
-    let mut sink = Parsing::default();
-    let mut ingest = Ingest::default();
-    let mut cap = open();
-    while let Some(frame) = cap.next_frame() {
-        ingest.push_to(&frame, &mut sink);
-    }
-    ingest.finish_to(&mut sink);
-    assert_eq!(plain_stats, ingest.stats(), "{name}: counters");
-    assert_eq!(plain.len(), sink.got.len(), "{name}: messages");
-    for (i, (a, b)) in plain.iter().zip(&sink.got).enumerate() {
-        assert_eq!(a, b, "{name}: message {i}");
-    }
-    sink.parsed_by_framing
-}
-
 #[test]
 fn parsing_sink_gets_the_same_messages_and_counters() {
     // several messages per datagram, keepalives, junk after a message, a Content-Length
@@ -253,11 +187,7 @@ fn parsing_sink_gets_the_same_messages_and_counters() {
     cap.eth(eth_udp(b"hello, not sip\r\n"));
     cap.eth(eth_udp(b"\r\n"));
     let bytes = cap.pcap();
-    let open = || {
-        let r = FileReader::from_reader("t", Box::new(std::io::Cursor::new(bytes.clone())));
-        Capture::from_readers(vec![r.expect("a capture")])
-    };
-    assert_eq!(same_with_parsing_sink("built", open), 8);
+    assert_eq!(same_with_parsing_sink("built", || capture_of(&bytes)).0, 8);
 
     // every capture of captures/ and of the shared corpus (UDP, TCP, SCTP, WebSocket,
     // fragments, tunnels, junk)
@@ -273,7 +203,7 @@ fn parsing_sink_gets_the_same_messages_and_counters() {
             if !name.contains(".pcap") {
                 continue;
             }
-            parsed += same_with_parsing_sink(&name, || Capture::open(&[&p]).expect("opens"));
+            parsed += same_with_parsing_sink(&name, || Capture::open(&[&p]).expect("opens")).0;
         }
     }
     assert!(

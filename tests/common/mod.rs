@@ -8,8 +8,8 @@ use std::net::SocketAddr;
 use sipscope::capture::writer::{PcapNgWriter, PcapWriter};
 use sipscope::capture::{Capture, FileReader, LinkType};
 use sipscope::decode::build::{self, V4};
-use sipscope::ingest::{Ingest, IngestStats};
-use sipscope::meta::{Timestamp, Transport};
+use sipscope::ingest::{Ingest, IngestStats, Sink};
+use sipscope::meta::{RawMessage, Timestamp, Transport};
 use sipscope::sip;
 
 /// A SIP request with a body of `body_len` bytes (ending in CRLF, as SDP does) and a
@@ -189,4 +189,73 @@ pub fn run(bytes: Vec<u8>) -> Run {
         stats: ingest.stats(),
         warnings: cap.warnings(),
     }
+}
+
+/// A capture read from pcap or pcapng bytes.
+pub fn capture_of(bytes: &[u8]) -> Capture {
+    let reader = FileReader::from_reader("test", Box::new(Cursor::new(bytes.to_vec())));
+    Capture::from_readers(vec![reader.expect("a capture")])
+}
+
+/// What a sink got: each message's frame, transport, bytes and `Debug` of its parse.
+pub type Delivered = Vec<(u64, Transport, Vec<u8>, String)>;
+
+/// A sink that takes messages parsed by the framing, as `sipscope`'s single-threaded
+/// pipeline does; `message` (a stream message that arrived in pieces) parses it here.
+#[derive(Default)]
+pub struct ParsingSink {
+    pub got: Delivered,
+    pub parsed_by_framing: usize,
+}
+
+impl Sink for ParsingSink {
+    const PARSES: bool = true;
+
+    fn message(&mut self, m: RawMessage<'_>) {
+        let p = format!("{:?}", sip::parse(m.bytes).as_ref());
+        self.got
+            .push((m.meta.frame, m.meta.transport, m.bytes.to_vec(), p));
+    }
+
+    fn parsed<'m>(
+        &mut self,
+        m: RawMessage<'m>,
+        parsed: Result<&sip::Message<'m>, &sip::ParseError>,
+    ) {
+        self.parsed_by_framing += 1;
+        self.got.push((
+            m.meta.frame,
+            m.meta.transport,
+            m.bytes.to_vec(),
+            format!("{parsed:?}"),
+        ));
+    }
+}
+
+/// Runs a capture (`open` gives it anew) through the pipeline twice, into a closure that
+/// parses each message itself and into a [`ParsingSink`], and checks both get the same
+/// messages, parses and counters. Returns how many messages the framing parsed, and how
+/// many there were.
+pub fn same_with_parsing_sink(name: &str, open: impl Fn() -> Capture) -> (usize, usize) {
+    let mut plain: Delivered = Vec::new();
+    let mut ingest = Ingest::default();
+    ingest.run(&mut open(), &mut |m: RawMessage<'_>| {
+        let p = format!("{:?}", sip::parse(m.bytes).as_ref());
+        plain.push((m.meta.frame, m.meta.transport, m.bytes.to_vec(), p));
+    });
+    let plain_stats = ingest.stats();
+
+    let mut sink = ParsingSink::default();
+    let mut ingest = Ingest::default();
+    let mut cap = open();
+    while let Some(frame) = cap.next_frame() {
+        ingest.push_to(&frame, &mut sink);
+    }
+    ingest.finish_to(&mut sink);
+    assert_eq!(plain_stats, ingest.stats(), "{name}: counters");
+    assert_eq!(plain.len(), sink.got.len(), "{name}: messages");
+    for (i, (a, b)) in plain.iter().zip(&sink.got).enumerate() {
+        assert_eq!(a, b, "{name}: message {i}");
+    }
+    (sink.parsed_by_framing, sink.got.len())
 }
