@@ -368,27 +368,69 @@ proptest! {
     ) {
         let seeds = seeds();
         let mut data = seeds[idx % seeds.len()].clone();
-        for (at, byte, op) in edits {
-            if data.is_empty() { break; }
-            let i = at.index(data.len());
-            match op {
-                0 => data[i] = byte,
-                1 => { data.remove(i); }
-                2 => data.insert(i, byte),
-                _ => data.truncate(i),
-            }
-        }
+        apply_edits(&mut data, edits);
         touch_everything(&data);
     }
 }
 
-/// `parse_datagram` frames every part of `data` as `frame_datagram` does and hands over
-/// exactly what `parse` of the framed bytes gives.
-fn datagram_parse_same_as_two_steps(mut data: &[u8]) -> Result<(), TestCaseError> {
-    while !data.is_empty() {
+/// Applies `edits` in order, each `(where, byte, op)`: op 0 replaces the byte there with
+/// `byte`, 1 removes it, 2 inserts `byte` before it, 3 cuts the data there.
+fn apply_edits(data: &mut Vec<u8>, edits: impl IntoIterator<Item = (prop::sample::Index, u8, u8)>) {
+    for (at, byte, op) in edits {
+        if data.is_empty() {
+            break;
+        }
+        let i = at.index(data.len());
+        match op {
+            0 => data[i] = byte,
+            1 => {
+                data.remove(i);
+            }
+            2 => data.insert(i, byte),
+            _ => data.truncate(i),
+        }
+    }
+}
+
+/// Two torture messages back to back, edited (see [`apply_edits`]) with bytes that matter
+/// to framing.
+fn framing_edited_pair(
+    idx: usize,
+    second: usize,
+    edits: Vec<(prop::sample::Index, prop::sample::Index, u8)>,
+) -> Vec<u8> {
+    let seeds = seeds();
+    let mut data = seeds[idx % seeds.len()].clone();
+    data.extend_from_slice(&seeds[second % seeds.len()]);
+    let edits = edits
+        .into_iter()
+        .map(|(at, byte, op)| (at, FRAMING_BYTES[byte.index(FRAMING_BYTES.len())], op));
+    apply_edits(&mut data, edits);
+    data
+}
+
+/// `parse_datagram` (`parse_stream` for a stream) frames every message at the front of
+/// `data` as `frame_datagram` (`frame_stream`) does and hands over exactly what `parse` of
+/// the framed bytes gives.
+fn one_scan_same_as_two_steps(mut data: &[u8], stream: bool) -> Result<(), TestCaseError> {
+    // a datagram's framing ends with its bytes; a stream's asks for more
+    while stream || !data.is_empty() {
         let mut got = None;
-        let f = framing::parse_datagram(data, |len, p| got = Some((len, format!("{p:?}"))));
-        prop_assert_eq!(f, framing::frame_datagram(data));
+        let on_message = |len, p: Result<&sip::Message<'_>, &sip::ParseError>| {
+            got = Some((len, format!("{p:?}")))
+        };
+        let (f, two_steps) = if stream {
+            (
+                framing::parse_stream(data, on_message),
+                framing::frame_stream(data),
+            )
+        } else {
+            (
+                framing::parse_datagram(data, on_message),
+                framing::frame_datagram(data),
+            )
+        };
+        prop_assert_eq!(f, two_steps);
         match f {
             framing::Framing::Complete(len) => {
                 let two_steps = format!("{:?}", sip::parse(&data[..len]).as_ref());
@@ -420,23 +462,10 @@ proptest! {
         second in 0usize..50,
         edits in prop::collection::vec((any::<prop::sample::Index>(), any::<prop::sample::Index>(), 0u8..4), 0..12),
     ) {
-        let seeds = seeds();
         // two messages in one datagram, with framing-relevant bytes changed, removed or
         // inserted, or the datagram cut
-        let mut data = seeds[idx % seeds.len()].clone();
-        data.extend_from_slice(&seeds[second % seeds.len()]);
-        for (at, byte, op) in edits {
-            if data.is_empty() { break; }
-            let i = at.index(data.len());
-            let b = FRAMING_BYTES[byte.index(FRAMING_BYTES.len())];
-            match op {
-                0 => data[i] = b,
-                1 => { data.remove(i); }
-                2 => data.insert(i, b),
-                _ => data.truncate(i),
-            }
-        }
-        datagram_parse_same_as_two_steps(&data)?;
+        let data = framing_edited_pair(idx, second, edits);
+        one_scan_same_as_two_steps(&data, false)?;
     }
 
     #[test]
@@ -445,33 +474,8 @@ proptest! {
     ) {
         let mut with_start = b"INVITE sip:a@b SIP/2.0\r\n".to_vec();
         with_start.extend_from_slice(&data);
-        datagram_parse_same_as_two_steps(&with_start)?;
-        datagram_parse_same_as_two_steps(&data)?;
-    }
-}
-
-/// `parse_stream` frames every message at the front of `data` as `frame_stream` does and
-/// hands over exactly what `parse` of the framed bytes gives.
-fn stream_parse_same_as_two_steps(mut data: &[u8]) -> Result<(), TestCaseError> {
-    loop {
-        let mut got = None;
-        let f = framing::parse_stream(data, |len, p| got = Some((len, format!("{p:?}"))));
-        prop_assert_eq!(f, framing::frame_stream(data));
-        match f {
-            framing::Framing::Complete(len) => {
-                let two_steps = format!("{:?}", sip::parse(&data[..len]).as_ref());
-                prop_assert_eq!(got, Some((len, two_steps)));
-                data = &data[len..];
-            }
-            framing::Framing::Keepalive(n) => {
-                prop_assert_eq!(got, None);
-                data = &data[n..];
-            }
-            _ => {
-                prop_assert_eq!(got, None);
-                return Ok(());
-            }
-        }
+        one_scan_same_as_two_steps(&with_start, false)?;
+        one_scan_same_as_two_steps(&data, false)?;
     }
 }
 
@@ -486,22 +490,9 @@ proptest! {
         second in 0usize..50,
         edits in prop::collection::vec((any::<prop::sample::Index>(), any::<prop::sample::Index>(), 0u8..4), 0..12),
     ) {
-        let seeds = seeds();
-        let mut data = seeds[idx % seeds.len()].clone();
-        data.extend_from_slice(&seeds[second % seeds.len()]);
-        for (at, byte, op) in edits {
-            if data.is_empty() { break; }
-            let i = at.index(data.len());
-            let b = FRAMING_BYTES[byte.index(FRAMING_BYTES.len())];
-            match op {
-                0 => data[i] = b,
-                1 => { data.remove(i); }
-                2 => data.insert(i, b),
-                _ => data.truncate(i),
-            }
-        }
+        let data = framing_edited_pair(idx, second, edits);
         for cut in 0..=data.len() {
-            stream_parse_same_as_two_steps(&data[..cut])?;
+            one_scan_same_as_two_steps(&data[..cut], true)?;
         }
     }
 
@@ -512,8 +503,8 @@ proptest! {
         let mut with_start = b"INVITE sip:a@b SIP/2.0\r\n".to_vec();
         with_start.extend_from_slice(&data);
         for cut in 0..=with_start.len() {
-            stream_parse_same_as_two_steps(&with_start[..cut])?;
+            one_scan_same_as_two_steps(&with_start[..cut], true)?;
         }
-        stream_parse_same_as_two_steps(&data)?;
+        one_scan_same_as_two_steps(&data, true)?;
     }
 }
