@@ -205,16 +205,7 @@ impl<'a> Via<'a> {
     /// A plain value holds no comma, so it is one whole hop.
     pub fn parse_plain(s: &'a str) -> Option<Via<'a>> {
         let (rest, (protocol, version, transport, sent_by)) = fast_head(s)?;
-        let mut via = Via {
-            protocol,
-            version,
-            transport,
-            sent_by,
-            branch: None,
-            received: None,
-            rport: None,
-            params: Params(rest),
-        };
+        let mut via = Via::with_unread_params(protocol, version, transport, sent_by, Params(rest));
         // `rest` is empty or starts with ';' (fast_head). Without LWS and quotes, what
         // `Params::iter` yields is: split on ';', skip empty items, name before the first '='.
         let b = rest.as_bytes();
@@ -273,7 +264,24 @@ impl<'a> Via<'a> {
             return None;
         }
         let params = Params(rest);
-        let mut via = Via {
+        let mut via = Via::with_unread_params(protocol, version, transport, sent_by, params);
+        for p in params.iter() {
+            via.set_param(p.name, p.value);
+        }
+        Some(via)
+    }
+
+    /// A Via with its parameter text but none of the named parameters read yet (each
+    /// parse then records them with [`Via::set_param`]).
+    #[inline(always)]
+    fn with_unread_params(
+        protocol: &'a str,
+        version: &'a str,
+        transport: &'a str,
+        sent_by: HostPort<'a>,
+        params: Params<'a>,
+    ) -> Via<'a> {
+        Via {
             protocol,
             version,
             transport,
@@ -282,11 +290,7 @@ impl<'a> Via<'a> {
             received: None,
             rport: None,
             params,
-        };
-        for p in params.iter() {
-            via.set_param(p.name, p.value);
         }
-        Some(via)
     }
 
     /// Records parameter `n` if it is one of the named fields (the first occurrence wins).
