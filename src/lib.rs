@@ -24,3 +24,4 @@ pub mod meta;
 pub mod reassembly;
 pub mod report;
 pub mod sip;
+mod swar;

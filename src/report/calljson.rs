@@ -17,6 +17,7 @@
 use crate::flow::intern::{Atom, Endpoint};
 use crate::flow::model::*;
 use crate::meta::Timestamp;
+use crate::swar;
 
 /// Appends `call` as compact JSON to `out` (exactly `serde_json::to_writer(out, call)`).
 pub fn write_call(out: &mut Vec<u8>, call: &Call) {
@@ -40,27 +41,18 @@ fn needs_escape(b: u8) -> bool {
     b < 0x20 || b == b'"' || b == b'\\'
 }
 
-const LO: u64 = 0x0101_0101_0101_0101;
-const HI: u64 = 0x8080_8080_8080_8080;
-
-/// True when one of the eight bytes of `w` is below 0x20, `"` or `\` (exact: the classic
-/// "has a byte less than n" and "has a zero byte" tests have no false positives for the
-/// question whether any byte matches).
+/// True when one of the eight bytes of `w` is below 0x20, `"` or `\` (exact: a mask is
+/// zero only when no byte matches).
 #[inline(always)]
 fn word_needs_escape(w: u64) -> bool {
-    let lt20 = w.wrapping_sub(LO * 0x20) & !w;
-    let q = w ^ (LO * b'"' as u64);
-    let q = q.wrapping_sub(LO) & !q;
-    let bs = w ^ (LO * b'\\' as u64);
-    let bs = bs.wrapping_sub(LO) & !bs;
-    (lt20 | q | bs) & HI != 0
+    (swar::below(w, 0x20) | swar::eq(w, b'"') | swar::eq(w, b'\\')) != 0
 }
 
 /// Index of the first byte of `s` that needs escaping, or `s.len()`.
 #[inline]
 fn clean_prefix(s: &[u8]) -> usize {
     let n = s.len();
-    let word = |i: usize| u64::from_le_bytes(s[i..i + 8].try_into().unwrap());
+    let word = |i: usize| swar::word(s, i);
     let mut i = 0;
     if n >= 8 {
         while i + 8 <= n {

@@ -2,6 +2,8 @@
 //! inside a stored header value may include the CRLF of a folded line), token characters,
 //! quoted strings, and splitting on separators that are not inside quotes or angle brackets.
 
+use crate::swar;
+
 /// True for the bytes that make up linear whitespace inside a header value. CR and LF only
 /// occur inside a stored value as part of a folded continuation line, so they count too.
 #[inline]
@@ -39,43 +41,25 @@ pub fn trim_end(s: &str) -> &str {
 }
 
 /// Finds the first LF in `h`. Header lines are short, so the first 128 bytes are searched
-/// inline eight at a time (no call, no SIMD set-up); longer lines go to `memchr`.
+/// inline eight at a time ([`find_byte`]: no call, no SIMD set-up); longer lines go to
+/// `memchr`.
 #[inline(always)]
 pub fn find_lf(h: &[u8]) -> Option<usize> {
-    const LO: u64 = 0x0101_0101_0101_0101;
-    const HI: u64 = 0x8080_8080_8080_8080;
-    const LF: u64 = 0x0a0a_0a0a_0a0a_0a0a;
-    let mut i = 0;
-    let inline_end = h.len().min(128);
-    while i + 8 <= inline_end {
-        let v = u64::from_le_bytes(h[i..i + 8].try_into().unwrap()) ^ LF;
-        // The lowest flagged byte is the first zero byte (borrows only run upwards).
-        let z = v.wrapping_sub(LO) & !v & HI;
-        if z != 0 {
-            return Some(i + (z.trailing_zeros() / 8) as usize);
-        }
-        i += 8;
+    if h.len() <= 128 {
+        return find_byte(h, b'\n');
     }
-    if i < inline_end || h.len() <= 128 {
-        return h[i..].iter().position(|&b| b == b'\n').map(|p| i + p);
-    }
-    memchr::memchr(b'\n', &h[i..]).map(|p| i + p)
+    find_byte(&h[..128], b'\n').or_else(|| memchr::memchr(b'\n', &h[128..]).map(|p| 128 + p))
 }
 
 /// Index of the first byte in `h` equal to `b`, eight bytes per step inline (no call, no
 /// SIMD set-up): for searches that end within a few words, such as a header name's colon.
 #[inline(always)]
 pub fn find_byte(h: &[u8], b: u8) -> Option<usize> {
-    const LO: u64 = 0x0101_0101_0101_0101;
-    const HI: u64 = 0x8080_8080_8080_8080;
-    let pat = LO * b as u64;
     let mut i = 0;
     while i + 8 <= h.len() {
-        let v = u64::from_le_bytes(h[i..i + 8].try_into().unwrap()) ^ pat;
-        // The lowest flagged byte is the first zero byte (borrows only run upwards).
-        let z = v.wrapping_sub(LO) & !v & HI;
+        let z = swar::eq(swar::word(h, i), b);
         if z != 0 {
-            return Some(i + (z.trailing_zeros() / 8) as usize);
+            return Some(i + swar::first(z));
         }
         i += 8;
     }
@@ -86,20 +70,13 @@ pub fn find_byte(h: &[u8], b: u8) -> Option<usize> {
 /// checks eight bytes per step inline (no call, no SIMD set-up).
 #[inline(always)]
 pub fn find3(h: &[u8], a: u8, b: u8, c: u8) -> Option<usize> {
-    const LO: u64 = 0x0101_0101_0101_0101;
-    const HI: u64 = 0x8080_8080_8080_8080;
-    #[inline(always)]
-    fn zero(v: u64) -> u64 {
-        v.wrapping_sub(LO) & !v & HI
-    }
-    let (sa, sb, sc) = (LO * a as u64, LO * b as u64, LO * c as u64);
     let mut i = 0;
     while i + 8 <= h.len() {
-        let v = u64::from_le_bytes(h[i..i + 8].try_into().unwrap());
-        // The lowest flagged byte of each mask is exact (false flags only sit above a true one).
-        let z = zero(v ^ sa) | zero(v ^ sb) | zero(v ^ sc);
+        let v = swar::word(h, i);
+        // the lowest flagged byte of each mask is exact, so that of their union is too
+        let z = swar::eq(v, a) | swar::eq(v, b) | swar::eq(v, c);
         if z != 0 {
-            return Some(i + (z.trailing_zeros() / 8) as usize);
+            return Some(i + swar::first(z));
         }
         i += 8;
     }

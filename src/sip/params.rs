@@ -1,6 +1,7 @@
 //! `;name=value` parameter lists (URI parameters, header parameters, Via parameters).
 
 use super::lex::{find_top_level, find3, is_lws, quoted_len, trim, trim_end};
+use crate::swar;
 
 /// One parameter: the name and the value (without the quotes of a quoted value, escapes
 /// left as they are).
@@ -95,23 +96,13 @@ pub(crate) fn is_plain_stop(b: u8) -> bool {
 /// parameter value (no quote, no LWS, no comma) ends. Eight bytes per step, inline.
 #[inline(always)]
 pub(crate) fn plain_run(h: &[u8]) -> usize {
-    const LO: u64 = 0x0101_0101_0101_0101;
-    const HI: u64 = 0x8080_8080_8080_8080;
-    #[inline(always)]
-    fn zero(v: u64) -> u64 {
-        v.wrapping_sub(LO) & !v & HI
-    }
     let mut i = 0;
     while i + 8 <= h.len() {
-        let v = u64::from_le_bytes(h[i..i + 8].try_into().unwrap());
-        // The lowest flagged byte of each mask is exact: bytes below it neither match nor
-        // borrow (`v - 0x21..` flags bytes < 0x21; bytes >= 0x80 are masked by `!v`).
-        let z = (v.wrapping_sub(LO * 0x21) & !v & HI)
-            | zero(v ^ (LO * b';' as u64))
-            | zero(v ^ (LO * b'"' as u64))
-            | zero(v ^ (LO * b',' as u64));
+        let v = swar::word(h, i);
+        // bytes up to SP (bytes >= 0x80 are never flagged), and the three stops
+        let z = swar::below(v, 0x21) | swar::eq(v, b';') | swar::eq(v, b'"') | swar::eq(v, b',');
         if z != 0 {
-            return i + (z.trailing_zeros() / 8) as usize;
+            return i + swar::first(z);
         }
         i += 8;
     }
